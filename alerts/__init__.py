@@ -1,0 +1,5 @@
+"""Alert delivery channels (email, webhook).
+
+A leaf library: it does not import ``crawler``, ``rules`` or ``workers``. A channel takes an
+:class:`alerts.records.Alert` and a target, sends it once, and raises from :mod:`alerts.errors`.
+"""

@@ -1,0 +1,143 @@
+"""``govwatch run``: the all-in-one process tree for one machine.
+
+::
+
+    govwatch run
+    ├── embedded redis-server      (only when GOVWATCH_REDIS_URL is unset)
+    ├── scheduler thread           (APScheduler: site polls, outbox reconciler)
+    └── N × govwatch worker        (RQ SimpleWorker processes, restarted if they die)
+
+Ctrl-C (SIGINT) or SIGTERM stops the scheduler, lets each worker finish its current job, then
+stops Redis; its append-only file keeps whatever is still queued for the next start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+from govwatch.embedded_redis import EmbeddedRedis, connect
+from govwatch.settings import Settings
+from govwatch.storage import Store
+
+logger = logging.getLogger(__name__)
+
+WORKER_STOP_TIMEOUT = 30.0
+"""Seconds a worker gets to finish its current job after Ctrl-C before it is killed."""
+
+
+@contextlib.contextmanager
+def redis_for(settings: Settings, *, start: bool = True) -> Iterator[str]:
+    """The Redis URL to use: the configured one, or the embedded server (started if needed)."""
+    if settings.redis_url:
+        yield settings.redis_url
+        return
+    embedded = EmbeddedRedis(settings.data_dir)
+    if not start and not embedded.running():
+        from govwatch.errors import RedisUnavailable
+
+        raise RedisUnavailable(f"no govwatch Redis is running under {settings.data_dir} (start `govwatch run`)")
+    url = embedded.start()
+    try:
+        yield url
+    finally:
+        embedded.stop()
+
+
+def _worker_cmd(settings: Settings, n: int) -> list[str]:
+    cmd = [sys.executable, "-m", "govwatch", "--data-dir", str(settings.data_dir)]
+    if settings.config_path:
+        cmd += ["--config", str(settings.config_path)]
+    return cmd + ["worker", "--name", f"govwatch-{n}-{int(time.time())}"]
+
+
+class Supervisor:
+    """Starts N worker processes and restarts any that die until told to stop."""
+
+    def __init__(self, settings: Settings, redis_url: str, count: int) -> None:
+        self.settings = settings
+        self.redis_url = redis_url
+        self.count = count
+        self.procs: dict[int, subprocess.Popen[bytes]] = {}
+        self.stopping = threading.Event()
+
+    def _spawn(self, n: int) -> None:
+        # the worker inherits our environment with the resolved Redis URL, so it never starts its own
+        import os
+
+        env = dict(os.environ, GOVWATCH_REDIS_URL=self.redis_url, GOVWATCH_DATABASE_URL=self.settings.database_url,
+                   GOVWATCH_LOG_LEVEL=self.settings.log_level)
+        # own session: Ctrl-C reaches only us, and we stop workers with exactly one SIGTERM (warm shutdown)
+        self.procs[n] = subprocess.Popen(_worker_cmd(self.settings, n), env=env, start_new_session=True)
+        logger.info("started worker %d (pid %d)", n, self.procs[n].pid)
+
+    def start(self) -> None:
+        for n in range(1, self.count + 1):
+            self._spawn(n)
+
+    def check(self) -> None:
+        for n, p in list(self.procs.items()):
+            if p.poll() is not None and not self.stopping.is_set():
+                logger.warning("worker %d (pid %d) exited with %s; restarting", n, p.pid, p.returncode)
+                self._spawn(n)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for p in self.procs.values():
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)  # RQ: warm shutdown, finish the current job
+        deadline = time.monotonic() + WORKER_STOP_TIMEOUT
+        for p in self.procs.values():
+            try:
+                p.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                logger.warning("worker pid %d did not stop in time; killing it", p.pid)
+                p.kill()
+                p.wait()
+
+
+def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
+    """Run scheduler and workers until SIGINT/SIGTERM (or ``stop`` is set, for tests)."""
+    from workers.schedule import build_scheduler
+
+    stop = stop or threading.Event()
+    _install_signals(stop)
+    store = Store.connect(settings.database_url)
+    store.create_all()
+    store.sync_sites((s.id, s.region, s.name) for s in settings.sites)
+    with redis_for(settings) as url:
+        conn = connect(url)
+        sup = Supervisor(settings, url, settings.workers)
+        sup.start()
+        sched = build_scheduler(settings, conn, store)
+        sched.start()
+        logger.info("govwatch running: %d site(s), %d subscriber(s), %d worker(s); data in %s; Ctrl-C stops",
+                    len(settings.sites), len(settings.subscribers), settings.workers, settings.data_dir)
+        try:
+            while not stop.wait(1.0):
+                sup.check()
+        finally:
+            logger.info("stopping: scheduler, then workers (finishing current jobs)")
+            sched.shutdown(wait=False)
+            sup.stop()
+            conn.close()
+            store.close()
+    logger.info("govwatch stopped")
+
+
+def _install_signals(stop: threading.Event) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum: int, _frame: object) -> None:
+        logger.info("received %s", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)

@@ -1,0 +1,342 @@
+"""Durable records in SQLite (the embedded default) or PostgreSQL, through SQLAlchemy Core.
+
+Tables: ``sites`` (crawl state), ``articles`` (text, facts, content hash), ``facts`` (per region,
+for change detection), ``events`` and ``deliveries`` (the outbox: written in the same transaction
+as the facts that caused them, delivered by jobs enqueued from it). Unique keys make every write
+idempotent, so a re-run job changes nothing.
+
+Example::
+
+    store = Store.connect("sqlite:///data/govwatch.sqlite3")
+    store.create_all()
+    new_ids = store.add_articles("zaozhuang-sfj", "枣庄市", refs, silent=False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+logger = logging.getLogger(__name__)
+
+metadata = sa.MetaData()
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+sites = sa.Table(
+    "sites", metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("region", sa.String(100), nullable=False),
+    sa.Column("name", sa.String(200)),
+    sa.Column("baseline_done", sa.Boolean, nullable=False, default=False),
+    sa.Column("last_crawl_at", sa.DateTime(timezone=True)),
+    sa.Column("last_result", sa.String(40)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_new", sa.Integer, default=0),
+    sa.Column("list_state", sa.JSON, nullable=False, default=dict),
+)
+
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("site_id", sa.String(200), nullable=False, index=True),
+    sa.Column("url", sa.String(2000), nullable=False, unique=True),
+    sa.Column("region", sa.String(100)),
+    sa.Column("list_title", sa.Text),
+    sa.Column("list_published", sa.String(40)),
+    sa.Column("title", sa.Text),
+    sa.Column("published", sa.String(40)),
+    sa.Column("source", sa.Text),
+    sa.Column("text", sa.Text),
+    sa.Column("content_hash", sa.String(64)),
+    sa.Column("facts", sa.JSON),
+    sa.Column("status", sa.String(20), nullable=False, default="pending"),
+    sa.Column("error", sa.Text),
+    sa.Column("silent", sa.Boolean, nullable=False, default=False),
+    sa.Column("discovered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("processed_at", sa.DateTime(timezone=True)),
+)
+
+facts = sa.Table(
+    "facts", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("region", sa.String(100), index=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # metric | initiative
+    sa.Column("name", sa.Text, nullable=False),  # indicator or initiative name
+    sa.Column("value", sa.Float),
+    sa.Column("unit", sa.String(40)),
+    sa.Column("period", sa.String(80)),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.String(120), primary_key=True),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("region", sa.String(100)),
+    sa.Column("article_id", BigId, index=True),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+deliveries = sa.Table(
+    "deliveries", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # also the webhook-id: stable across retries
+    sa.Column("event_id", sa.String(120), sa.ForeignKey("events.id"), nullable=False, index=True),
+    sa.Column("subscriber_id", sa.String(200), nullable=False),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, default="pending"),  # pending | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("event_id", "subscriber_id", "channel", name="uq_delivery"),
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def delivery_id(event_id: str, subscriber_id: str, channel: str) -> str:
+    """A stable id for one event to one subscriber on one channel (becomes ``webhook-id``)."""
+    digest = hashlib.sha256(f"{event_id}\x1f{subscriber_id}\x1f{channel}".encode()).hexdigest()
+    return "msg_" + digest[:28]
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    subscriber_id: str
+    channel: str
+    target: str
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    id: str
+    type: str
+    region: str | None
+    data: dict[str, Any]
+    deliveries: tuple[NewDelivery, ...] = ()
+
+
+class Store:
+    """All database access. One instance per process; safe to share between threads."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def connect(cls, url: str) -> Store:
+        if url.startswith("sqlite"):
+            engine = sa.create_engine(url, connect_args={"timeout": 30})
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        return cls(engine)
+
+    def create_all(self) -> None:
+        if self.engine.url.get_backend_name() == "sqlite" and self.engine.url.database:
+            from pathlib import Path
+
+            Path(self.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- sites -------------------------------------------------------------------------------
+
+    def sync_sites(self, configured: Iterable[tuple[str, str, str | None]]) -> None:
+        """Make sure each configured (id, region, name) has a row; keep its crawl state."""
+        with self.engine.begin() as c:
+            for sid, region, name in configured:
+                row = c.execute(sa.select(sites.c.id).where(sites.c.id == sid)).first()
+                if row is None:
+                    _insert_ignore(c, sites, [dict(id=sid, region=region, name=name, list_state={},
+                                                   baseline_done=False)], ["id"])
+                else:
+                    c.execute(sites.update().where(sites.c.id == sid).values(region=region, name=name))
+
+    def site_state(self, site_id: str) -> dict[str, Any]:
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(sites).where(sites.c.id == site_id)).mappings().first()
+        if row is None:
+            return {"id": site_id, "baseline_done": False, "list_state": {}}
+        return dict(row)
+
+    def record_crawl(self, site_id: str, *, result: str, error: str | None, new: int,
+                     list_state: dict[str, Any], baseline_done: bool) -> None:
+        with self.engine.begin() as c:
+            c.execute(sites.update().where(sites.c.id == site_id).values(
+                last_crawl_at=now(), last_result=result, last_error=error, last_new=new,
+                list_state=list_state, baseline_done=baseline_done,
+            ))
+
+    def site_summaries(self) -> list[dict[str, Any]]:
+        count = (sa.select(articles.c.site_id, sa.func.count().label("articles"))
+                 .group_by(articles.c.site_id).subquery())
+        q = (sa.select(sites, sa.func.coalesce(count.c.articles, 0).label("articles"))
+             .select_from(sites.outerjoin(count, count.c.site_id == sites.c.id)).order_by(sites.c.id))
+        with self.engine.connect() as c:
+            return [dict(r) for r in c.execute(q).mappings()]
+
+    # ---- articles ----------------------------------------------------------------------------
+
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        if not urls:
+            return set()
+        with self.engine.connect() as c:
+            return set(c.execute(sa.select(articles.c.url).where(articles.c.url.in_(list(urls)))).scalars())
+
+    def add_articles(self, site_id: str, region: str, refs: Sequence[Any], *, silent: bool) -> list[int]:
+        """Insert newly discovered article refs; return the ids of rows this call created."""
+        created: list[int] = []
+        with self.engine.begin() as c:
+            for ref in refs:
+                exists = c.execute(sa.select(articles.c.id).where(articles.c.url == ref.url)).first()
+                if exists:
+                    continue
+                res = c.execute(articles.insert().values(
+                    site_id=site_id, url=ref.url, region=region, list_title=ref.title,
+                    list_published=ref.published, status="pending", silent=silent, discovered_at=now(),
+                ))
+                created.append(int(res.inserted_primary_key[0]))
+        return created
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
+        return dict(row) if row else None
+
+    def article_by_url(self, url: str) -> dict[str, Any] | None:
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(articles).where(articles.c.url == url)).mappings().first()
+        return dict(row) if row else None
+
+    def add_article(self, site_id: str, region: str, url: str) -> int:
+        """Return the id of the article at ``url``, creating a (non-silent) row if needed."""
+        row = self.article_by_url(url)
+        if row:
+            return int(row["id"])
+        from types import SimpleNamespace
+
+        self.add_articles(site_id, region, [SimpleNamespace(url=url, title=None, published=None)], silent=False)
+        row = self.article_by_url(url)
+        assert row is not None
+        return int(row["id"])
+
+    def mark_article_error(self, article_id: int, error: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(articles.update().where(articles.c.id == article_id).values(
+                status="error", error=error, processed_at=now()))
+
+    def save_processed(self, article_id: int, *, fields: dict[str, Any], fact_rows: Sequence[dict[str, Any]],
+                       new_events: Sequence[NewEvent]) -> list[str]:
+        """Store a parsed article, its facts and the events it caused in one transaction.
+
+        Returns the ids of deliveries this call created (already-existing ones are left alone).
+        """
+        stamp = now()
+        created: list[str] = []
+        with self.engine.begin() as c:
+            c.execute(articles.update().where(articles.c.id == article_id).values(
+                status="ok", error=None, processed_at=stamp, **fields))
+            c.execute(facts.delete().where(facts.c.article_id == article_id))
+            if fact_rows:
+                c.execute(facts.insert(), [dict(r, article_id=article_id, seen_at=stamp) for r in fact_rows])
+            for ev in new_events:
+                created += _write_event(c, ev, article_id, stamp)
+        return created
+
+    def latest_facts(self, region: str, kind: str, names: Sequence[str], *, before_article: int) -> dict[str, dict]:
+        """The most recent stored fact per name for a region, from articles other than ``before_article``."""
+        if not names:
+            return {}
+        q = (sa.select(facts).where(facts.c.region == region, facts.c.kind == kind,
+                                    facts.c.name.in_(list(names)), facts.c.article_id != before_article)
+             .order_by(facts.c.seen_at, facts.c.id))
+        with self.engine.connect() as c:
+            return {r["name"]: dict(r) for r in c.execute(q).mappings()}
+
+    def recent_articles(self, limit: int = 20) -> list[dict[str, Any]]:
+        q = sa.select(articles).order_by(articles.c.id.desc()).limit(limit)
+        with self.engine.connect() as c:
+            return [dict(r) for r in c.execute(q).mappings()]
+
+    # ---- deliveries --------------------------------------------------------------------------
+
+    def delivery(self, did: str) -> dict[str, Any] | None:
+        q = (sa.select(deliveries, events.c.type.label("event_type"), events.c.data.label("event_data"),
+                       events.c.region.label("event_region"), events.c.created_at.label("event_created_at"))
+             .select_from(deliveries.join(events, events.c.id == deliveries.c.event_id))
+             .where(deliveries.c.id == did))
+        with self.engine.connect() as c:
+            row = c.execute(q).mappings().first()
+        return dict(row) if row else None
+
+    def mark_delivery(self, did: str, *, status: str, error: str | None = None, attempted: bool = True) -> None:
+        values: dict[str, Any] = dict(status=status, last_error=error, updated_at=now())
+        if attempted:
+            values["attempts"] = deliveries.c.attempts + 1
+        if status == "sent":
+            values["sent_at"] = now()
+        with self.engine.begin() as c:
+            c.execute(deliveries.update().where(deliveries.c.id == did).values(**values))
+
+    def pending_deliveries(self, older_than: float = 0.0) -> list[str]:
+        cutoff = now() - timedelta(seconds=older_than)
+        q = (sa.select(deliveries.c.id)
+             .where(deliveries.c.status == "pending", deliveries.c.updated_at <= cutoff)
+             .order_by(deliveries.c.created_at))
+        with self.engine.connect() as c:
+            return list(c.execute(q).scalars())
+
+    def delivery_counts(self) -> dict[str, int]:
+        q = sa.select(deliveries.c.status, sa.func.count()).group_by(deliveries.c.status)
+        with self.engine.connect() as c:
+            return {s: int(n) for s, n in c.execute(q)}
+
+
+def _write_event(c: Connection, ev: NewEvent, article_id: int, stamp: datetime) -> list[str]:
+    inserted = _insert_ignore(c, events, [dict(id=ev.id, type=ev.type, region=ev.region, article_id=article_id,
+                                              data=ev.data, created_at=stamp)], ["id"])
+    if not inserted:
+        return []  # this event was already written by an earlier run of the same job
+    rows = [dict(id=delivery_id(ev.id, d.subscriber_id, d.channel), event_id=ev.id, subscriber_id=d.subscriber_id,
+                 channel=d.channel, target=d.target, status="pending", attempts=0, created_at=stamp,
+                 updated_at=stamp) for d in ev.deliveries]
+    if rows:
+        _insert_ignore(c, deliveries, rows, ["id"])
+    return [r["id"] for r in rows]
+
+
+def _insert_ignore(c: Connection, table: sa.Table, rows: list[dict[str, Any]], keys: list[str]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns the number of rows inserted."""
+    if c.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
+    # RETURNING tells which rows went in; rowcount is not reliable across drivers
+    return sum(len(c.execute(stmt, row).all()) for row in rows)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets readers and one writer work at once; busy_timeout waits instead of "database is locked"
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()

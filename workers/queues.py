@@ -1,0 +1,129 @@
+"""Queue names, job ids and enqueue helpers.
+
+Job ids are deterministic (``crawl:<site>``, ``article:<id>``, ``deliver:<delivery id>``), and jobs
+are enqueued with ``unique=True``: a scheduled crawl and an operator's crawl of the same site, or a
+delivery enqueued twice (the outbox reconciler and the parse job), collapse into one job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+CRAWL, PARSE, DELIVER = "govwatch:crawl", "govwatch:parse", "govwatch:deliver"
+ALL_QUEUES = (CRAWL, PARSE, DELIVER)
+"""Queue names, in the order a worker serves them: crawls first, then parses, then deliveries."""
+
+CRAWL_TIMEOUT = 600
+"""Seconds a crawl job may run (a site with many list pages and a 1 s politeness delay)."""
+
+PARSE_RETRY = Retry(max=3, interval=[30, 120, 600])
+"""Fetching an article that failed transiently is retried after 30 s, 2 min and 10 min."""
+
+DELIVER_RETRY = Retry(max=8, interval=[10, 30, 120, 300, 900, 1800, 3600, 7200])
+"""A delivery that failed transiently is retried over about four hours."""
+
+RESULT_TTL = 0
+"""Finished jobs are dropped at once: results live in the database, and the job id is free again."""
+
+FAILURE_TTL = 7 * 24 * 3600
+"""Failed jobs stay in RQ's failed registry for a week, for ``govwatch status`` and requeueing."""
+
+
+def queue(conn: redis.Redis, name: str) -> Queue:
+    return Queue(name, connection=conn)
+
+
+def _enqueue_unique(conn: redis.Redis, qname: str, func: Callable[..., Any], job_id: str,
+                    *args: Any, **opts: Any) -> bool:
+    """Enqueue unless a live job with this id exists; return True when a job was enqueued."""
+    q = queue(conn, qname)
+    for _ in range(2):
+        try:
+            q.enqueue(func, *args, job_id=job_id, unique=True, result_ttl=RESULT_TTL,
+                      failure_ttl=FAILURE_TTL, **opts)
+            return True
+        except DuplicateJobError:
+            if not _clear_if_dead(conn, job_id):
+                return False
+    return False
+
+
+def _clear_if_dead(conn: redis.Redis, job_id: str) -> bool:
+    """A finished, failed or stopped job with this id blocks a new one: remove it. True if removed."""
+    try:
+        job = Job.fetch(job_id, connection=conn)
+    except NoSuchJobError:
+        return True
+    status = job.get_status(refresh=True)
+    if status in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, None):
+        job.delete(remove_from_queue=True)
+        return True
+    return False
+
+
+def enqueue_crawl(conn: redis.Redis, site_id: str, *, force: bool = False) -> bool:
+    from workers.crawl import crawl_site
+
+    return _enqueue_unique(conn, CRAWL, crawl_site, f"crawl:{site_id}", site_id, force=force,
+                           job_timeout=CRAWL_TIMEOUT, description=f"crawl {site_id}")
+
+
+def enqueue_article(conn: redis.Redis, article_id: int, *, force: bool = False) -> bool:
+    from workers.process import process_article
+
+    return _enqueue_unique(conn, PARSE, process_article, f"article:{article_id}", article_id, force=force,
+                           retry=PARSE_RETRY, job_timeout=180, description=f"article {article_id}")
+
+
+def enqueue_delivery(conn: redis.Redis, delivery_id: str) -> bool:
+    from workers.deliver import deliver
+
+    return _enqueue_unique(conn, DELIVER, deliver, f"deliver:{delivery_id}", delivery_id,
+                           retry=DELIVER_RETRY, job_timeout=120, description=f"deliver {delivery_id}")
+
+
+def has_live_job(conn: redis.Redis, job_id: str) -> bool:
+    try:
+        job = Job.fetch(job_id, connection=conn)
+    except NoSuchJobError:
+        return False
+    return job.get_status(refresh=True) in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED,
+                                            JobStatus.DEFERRED)
+
+
+def queue_lengths(conn: redis.Redis) -> dict[str, dict[str, int]]:
+    out = {}
+    for name in ALL_QUEUES:
+        q = queue(conn, name)
+        out[name.split(":", 1)[1]] = {
+            "queued": q.count,
+            "started": q.started_job_registry.count,
+            "scheduled": q.scheduled_job_registry.count,
+            "failed": q.failed_job_registry.count,
+        }
+    return out
+
+
+def failed_jobs(conn: redis.Redis, limit: int = 20) -> list[dict[str, str]]:
+    rows = []
+    for name in ALL_QUEUES:
+        q = queue(conn, name)
+        for jid in q.failed_job_registry.get_job_ids()[:limit]:
+            try:
+                job = Job.fetch(jid, connection=conn)
+            except NoSuchJobError:
+                continue
+            result = job.latest_result()
+            err = (result.exc_string if result else "") or ""
+            last = err.strip().splitlines()[-1] if err.strip() else ""
+            rows.append({"queue": name.split(":", 1)[1], "id": jid, "error": last})
+    return rows
