@@ -1,0 +1,20 @@
+"""Delivery channels, one file each, registered here by the name subscriptions use.
+
+    >>> channel = CHANNELS["webhook"](timeout=5.0)
+    >>> sorted(CHANNELS)
+    ['email', 'webhook']
+
+Each channel has ``send(alert, target, ...)`` and raises from :mod:`alerts.errors`.
+"""
+
+from __future__ import annotations
+
+from alerts.channels.email import EmailChannel
+from alerts.channels.webhook import WebhookChannel
+
+CHANNELS: dict[str, type[EmailChannel] | type[WebhookChannel]] = {
+    "email": EmailChannel,
+    "webhook": WebhookChannel,
+}
+
+__all__ = ["CHANNELS", "EmailChannel", "WebhookChannel"]
