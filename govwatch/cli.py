@@ -23,8 +23,12 @@ logger = logging.getLogger("govwatch")
 
 
 def _setup_logging(level: str) -> None:
-    logging.basicConfig(level=getattr(logging, level, logging.INFO), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
 
@@ -42,9 +46,15 @@ class Ctx:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "-c", metavar="PATH", help="govwatch.yaml to read [env GOVWATCH_CONFIG; default ./govwatch.yaml]")
-@click.option("--data-dir", "-d", metavar="DIR",
-              help="where the embedded Redis and the SQLite database live [env GOVWATCH_DATA_DIR; default ./data]")
+@click.option(
+    "--config", "-c", metavar="PATH", help="govwatch.yaml to read [env GOVWATCH_CONFIG; default ./govwatch.yaml]"
+)
+@click.option(
+    "--data-dir",
+    "-d",
+    metavar="DIR",
+    help="where the embedded Redis and the SQLite database live [env GOVWATCH_DATA_DIR; default ./data]",
+)
 @click.option("--verbose", "-v", is_flag=True, help="debug logging")
 @click.version_option(package_name="govwatch")
 @click.pass_context
@@ -86,8 +96,13 @@ def run(obj: Ctx, workers: int | None) -> None:
 
 
 @cli.command()
-@click.option("--queues", "-q", default="crawl,parse,deliver", show_default=True,
-              help="comma-separated queues to serve, in priority order")
+@click.option(
+    "--queues",
+    "-q",
+    default="crawl,parse,deliver",
+    show_default=True,
+    help="comma-separated queues to serve, in priority order",
+)
 @click.option("--burst", is_flag=True, help="exit when the queues are empty")
 @click.option("--name", help="worker name shown by RQ")
 @click.pass_obj

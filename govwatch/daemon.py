@@ -71,8 +71,12 @@ class Supervisor:
         # the worker inherits our environment with the resolved Redis URL, so it never starts its own
         import os
 
-        env = dict(os.environ, GOVWATCH_REDIS_URL=self.redis_url, GOVWATCH_DATABASE_URL=self.settings.database_url,
-                   GOVWATCH_LOG_LEVEL=self.settings.log_level)
+        env = dict(
+            os.environ,
+            GOVWATCH_REDIS_URL=self.redis_url,
+            GOVWATCH_DATABASE_URL=self.settings.database_url,
+            GOVWATCH_LOG_LEVEL=self.settings.log_level,
+        )
         # own session: Ctrl-C reaches only us, and we stop workers with exactly one SIGTERM (warm shutdown)
         self.procs[n] = subprocess.Popen(_worker_cmd(self.settings, n), env=env, start_new_session=True)
         logger.info("started worker %d (pid %d)", n, self.procs[n].pid)
@@ -117,8 +121,13 @@ def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
         sup.start()
         sched = build_scheduler(settings, conn, store)
         sched.start()
-        logger.info("govwatch running: %d site(s), %d subscriber(s), %d worker(s); data in %s; Ctrl-C stops",
-                    len(settings.sites), len(settings.subscribers), settings.workers, settings.data_dir)
+        logger.info(
+            "govwatch running: %d site(s), %d subscriber(s), %d worker(s); data in %s; Ctrl-C stops",
+            len(settings.sites),
+            len(settings.subscribers),
+            settings.workers,
+            settings.data_dir,
+        )
         try:
             while not stop.wait(1.0):
                 sup.check()

@@ -26,8 +26,7 @@ from govwatch.settings import load_settings
 from govwatch.storage import Store
 
 
-def demo_config(trs: TrsSite, hanweb: HanwebSite, receiver: WebhookReceiver, smtp: SMTPCatcher,
-                secret: str) -> dict:
+def demo_config(trs: TrsSite, hanweb: HanwebSite, receiver: WebhookReceiver, smtp: SMTPCatcher, secret: str) -> dict:
     return {
         "sites": [trs.config("zaozhuang-sfj"), hanweb.config("huangshi-sfj")],
         "subscribers": [
@@ -54,7 +53,7 @@ class _Printer:
         self.seen_hooks = self.seen_mails = 0
 
     def poll(self) -> None:
-        for req in self.receiver.requests[self.seen_hooks:]:
+        for req in self.receiver.requests[self.seen_hooks :]:
             self.seen_hooks += 1
             try:
                 verify(self.secret, req.headers, req.body)
@@ -63,11 +62,13 @@ class _Printer:
                 sig = f"BAD SIGNATURE ({e})"
             body = json.loads(req.body)
             data = body["data"]
-            click.echo(f"  webhook  {body['type']:<12} {data['article']['region']} · {data['article']['title']}"
-                       f"  ({len(data['metrics'])} metrics, {len(data['initiatives'])} initiatives; {sig})")
+            click.echo(
+                f"  webhook  {body['type']:<12} {data['article']['region']} · {data['article']['title']}"
+                f"  ({len(data['metrics'])} metrics, {len(data['initiatives'])} initiatives; {sig})"
+            )
             for m in data["metrics"][:4]:
                 click.echo(f"           · {m['indicator']} = {m['value']}{m['unit']}")
-        for msg in self.smtp.messages[self.seen_mails:]:
+        for msg in self.smtp.messages[self.seen_mails :]:
             self.seen_mails += 1
             click.echo(f"  email    to {msg['To']:<22} {msg['Subject']}")
 
@@ -81,14 +82,22 @@ def run_demo(*, data_dir: Path | None, duration: float = 60.0, workers: int = 2)
         data_dir = Path(scratch.name)
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-    with TrsSite(load_trs(), initially=3) as trs, HanwebSite(load_hanweb(), initially=2) as hanweb, \
-            WebhookReceiver() as receiver, SMTPCatcher() as smtp:
+    with (
+        TrsSite(load_trs(), initially=3) as trs,
+        HanwebSite(load_hanweb(), initially=2) as hanweb,
+        WebhookReceiver() as receiver,
+        SMTPCatcher() as smtp,
+    ):
         config = data_dir / "govwatch.yaml"
-        config.write_text(yaml.safe_dump(demo_config(trs, hanweb, receiver, smtp, secret), allow_unicode=True),
-                          encoding="utf-8")
-        settings = load_settings(config, data_dir, env={"GOVWATCH_LOG_LEVEL": os.environ.get("GOVWATCH_LOG_LEVEL",
-                                                                                             "WARNING")},
-                                 workers=workers)
+        config.write_text(
+            yaml.safe_dump(demo_config(trs, hanweb, receiver, smtp, secret), allow_unicode=True), encoding="utf-8"
+        )
+        settings = load_settings(
+            config,
+            data_dir,
+            env={"GOVWATCH_LOG_LEVEL": os.environ.get("GOVWATCH_LOG_LEVEL", "WARNING")},
+            workers=workers,
+        )
         click.echo(f"sample sites:   {trs.list_url} (TRS)   {hanweb.list_url} (Hanweb)")
         click.echo(f"webhook:        {receiver.url}    SMTP: {smtp.host}:{smtp.port}    data: {data_dir}")
         stop = threading.Event()
@@ -126,8 +135,10 @@ def _script(store: Store, trs: TrsSite, hanweb: HanwebSite, printer: _Printer, d
     if not _wait_baseline(store, ["zaozhuang-sfj", "huangshi-sfj"], timeout=min(30.0, duration)):
         click.echo("the first crawl did not finish in time; see the log above")
         return
-    click.echo(f"baseline recorded ({len(trs.published) + len(hanweb.published)} articles, no alerts). "
-               "Publishing new releases:")
+    click.echo(
+        f"baseline recorded ({len(trs.published) + len(hanweb.published)} articles, no alerts). "
+        "Publishing new releases:"
+    )
     sites = [trs, hanweb]
     turn = 0
     next_publish = time.monotonic()

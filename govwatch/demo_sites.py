@@ -85,8 +85,14 @@ class _Site:
         return self.server.url(self.article_path(rel))
 
     def config(self, site_id: str, interval: str = "2s") -> dict[str, Any]:
-        return {"id": site_id, "name": self.name, "region": self.region, "list_urls": [self.list_url],
-                "interval": interval, "min_delay": 0}
+        return {
+            "id": site_id,
+            "name": self.name,
+            "region": self.region,
+            "list_urls": [self.list_url],
+            "interval": interval,
+            "min_delay": 0,
+        }
 
     @property
     def list_url(self) -> str:
@@ -116,15 +122,17 @@ class TrsSite(_Site):
 
     def _render_list(self) -> None:
         items = "\n".join(
-            f'<li><a href=".{self.article_path(r)[len("/sfj/tzgg"):]}" title="{html.escape(r.title)}" '
+            f'<li><a href=".{self.article_path(r)[len("/sfj/tzgg") :]}" title="{html.escape(r.title)}" '
             f'target="_blank">{html.escape(_cut(r.title))}</a><span>{r.date[:10]}</span></li>'
-            for r in self.published)
+            for r in self.published
+        )
         self.server.set(self.list_path, TRS_LIST.format(items=items))
 
     def article_html(self, rel: Release) -> str:
         body = "\n".join(f"<p>\u3000\u3000{html.escape(p)}</p>" for p in rel.paragraphs)
-        return TRS_ARTICLE.format(title=html.escape(rel.title), date=rel.date, source=html.escape(rel.source),
-                                  body=body)
+        return TRS_ARTICLE.format(
+            title=html.escape(rel.title), date=rel.date, source=html.escape(rel.source), body=body
+        )
 
 
 class HanwebSite(_Site):
@@ -140,13 +148,15 @@ class HanwebSite(_Site):
         records = "\n".join(
             f'<record><![CDATA[<li><a href="{self.article_path(r)}" title="{html.escape(r.title)}" '
             f'target="_blank">{html.escape(_cut(r.title, 18))}</a><span>{r.date[:10]}</span></li>]]></record>'
-            for r in self.published)
+            for r in self.published
+        )
         self.server.set(self.list_path, HANWEB_LIST.format(records=records, total=len(self.published)))
 
     def article_html(self, rel: Release) -> str:
         body = "\n".join(f"<p>{html.escape(p)}</p>" for p in rel.paragraphs)
-        return HANWEB_ARTICLE.format(title=html.escape(rel.title), date=rel.date, source=html.escape(rel.source),
-                                     body=body)
+        return HANWEB_ARTICLE.format(
+            title=html.escape(rel.title), date=rel.date, source=html.escape(rel.source), body=body
+        )
 
 
 TRS_LIST = """<!DOCTYPE html>
@@ -192,7 +202,6 @@ HANWEB_LIST = """<!DOCTYPE html>
 <div class="nav"><a href="/">网站首页</a> <a href="/col/col1000/index.html">机构概况</a>
 <a href="/col/col1001/index.html">工作动态</a></div>
 <div id="3001"><script type="text/xml"><datastore>
-<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid=1001&unitid=3001&webname=%E9%BB%84%E7%9F%B3&permissiontype=0"></a>]]></nextgroup>
 <recordset>
 {records}
 </recordset></datastore></script></div>

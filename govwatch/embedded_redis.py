@@ -78,9 +78,25 @@ class EmbeddedRedis:
             self.socket.unlink()  # stale socket from a killed server
         log = open(self.dir / "redis.log", "ab")
         args = [
-            redis_binary(), "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
-            "--dir", str(self.dir.resolve()), "--appendonly", "yes", "--appendfsync", "everysec",
-            "--save", "", "--maxmemory-policy", "noeviction", "--daemonize", "no",
+            redis_binary(),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.dir.resolve()),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--save",
+            "",
+            "--maxmemory-policy",
+            "noeviction",
+            "--daemonize",
+            "no",
         ]
         # own process group: Ctrl-C in the terminal goes to govwatch, which stops Redis last
         self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -128,4 +144,3 @@ def connect(url: str) -> redis.Redis:
     except redis.RedisError as e:
         raise RedisUnavailable(f"cannot reach Redis at {url}: {e}") from None
     return client
-

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from crawler.article import parse_article, parse_text
+from rules.extract import extract
+
 from crawler.encoding import decode
 from crawler.errors import CrawlError
 from crawler.fetch import Fetcher
 from crawler.records import Article, FetchedPage
 from govwatch.errors import GovwatchError
-from rules.extract import extract
 
 _HTML = re.compile(rb"<(html|body|div|p|meta|title)\b", re.I)
 
@@ -26,8 +27,9 @@ def read_source(source: str, *, user_agent: str) -> Article:
         raw = path.read_bytes()
         if _HTML.search(raw[:4096]):
             text, enc = decode(raw, "text/html")
-            page = FetchedPage(url=path.resolve().as_uri(), status=200, content=raw, text=text, encoding=enc,
-                               content_type="text/html")
+            page = FetchedPage(
+                url=path.resolve().as_uri(), status=200, content=raw, text=text, encoding=enc, content_type="text/html"
+            )
             return parse_article(page)
         text, _ = decode(raw, "text/plain")
         return parse_text(text, url=path.resolve().as_uri())

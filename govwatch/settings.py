@@ -172,7 +172,7 @@ def _normalise_db_url(url: str) -> str:
     # users write postgresql://…; SQLAlchemy would pick psycopg2, which we do not ship
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -196,18 +196,20 @@ def _sites(items: list[Any]) -> tuple[SiteConfig, ...]:
         for u in urls:
             if not re.match(r"^https?://", u):
                 raise ConfigError(f"site {sid}: list URL {u!r} is not http(s)")
-        sites.append(SiteConfig(
-            id=sid,
-            region=str(_require(item, "region", f"site {sid}")),
-            list_urls=urls,
-            name=item.get("name"),
-            interval=parse_interval(item.get("interval", DEFAULT_INTERVAL)),
-            item_selector=item.get("item_selector"),
-            max_pages=int(item.get("max_pages", 3)),
-            min_delay=float(item.get("min_delay", 1.0)),
-            user_agent=item.get("user_agent"),
-            paused=bool(item.get("paused", False)),
-        ))
+        sites.append(
+            SiteConfig(
+                id=sid,
+                region=str(_require(item, "region", f"site {sid}")),
+                list_urls=urls,
+                name=item.get("name"),
+                interval=parse_interval(item.get("interval", DEFAULT_INTERVAL)),
+                item_selector=item.get("item_selector"),
+                max_pages=int(item.get("max_pages", 3)),
+                min_delay=float(item.get("min_delay", 1.0)),
+                user_agent=item.get("user_agent"),
+                paused=bool(item.get("paused", False)),
+            )
+        )
     return tuple(sites)
 
 
@@ -228,12 +230,14 @@ def _subscribers(items: list[Any]) -> tuple[SubscriberConfig, ...]:
         if not item.get("email") and not hook:
             raise ConfigError(f"subscriber {sid}: give an email address, a webhook, or both")
         regions = item.get("regions") or ()
-        subs.append(SubscriberConfig(
-            id=sid,
-            email=item.get("email"),
-            webhook=WebhookTarget(url=str(hook["url"]), secret=hook.get("secret")) if hook else None,
-            regions=(regions,) if isinstance(regions, str) else tuple(str(r) for r in regions),
-        ))
+        subs.append(
+            SubscriberConfig(
+                id=sid,
+                email=item.get("email"),
+                webhook=WebhookTarget(url=str(hook["url"]), secret=hook.get("secret")) if hook else None,
+                regions=(regions,) if isinstance(regions, str) else tuple(str(r) for r in regions),
+            )
+        )
     return tuple(subs)
 
 

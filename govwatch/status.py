@@ -48,8 +48,10 @@ def render(report: dict[str, Any]) -> str:
     lines.append(f"  {'id':<24} {'last crawl (UTC)':<20} {'result':<10} {'new':>4} {'articles':>8}  error")
     for s in report["sites"]:
         mark = "" if s["configured"] else "  (not in config)"
-        lines.append(f"  {s['id']:<24} {_when(s['last_crawl_at']):<20} {s['last_result'] or '-':<10} "
-                     f"{s['last_new'] or 0:>4} {s['articles']:>8}  {s['last_error'] or ''}{mark}")
+        lines.append(
+            f"  {s['id']:<24} {_when(s['last_crawl_at']):<20} {s['last_result'] or '-':<10} "
+            f"{s['last_new'] or 0:>4} {s['articles']:>8}  {s['last_error'] or ''}{mark}"
+        )
     lines.append("")
     if report["queues"] is None:
         lines.append(f"QUEUES  unavailable: {report.get('redis_error', 'Redis not reachable')}")

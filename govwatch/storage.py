@@ -31,7 +31,8 @@ metadata = sa.MetaData()
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite autoincrements INTEGER only
 
 sites = sa.Table(
-    "sites", metadata,
+    "sites",
+    metadata,
     sa.Column("id", sa.String(200), primary_key=True),
     sa.Column("region", sa.String(100), nullable=False),
     sa.Column("name", sa.String(200)),
@@ -44,7 +45,8 @@ sites = sa.Table(
 )
 
 articles = sa.Table(
-    "articles", metadata,
+    "articles",
+    metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("site_id", sa.String(200), nullable=False, index=True),
     sa.Column("url", sa.String(2000), nullable=False, unique=True),
@@ -65,7 +67,8 @@ articles = sa.Table(
 )
 
 facts = sa.Table(
-    "facts", metadata,
+    "facts",
+    metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("region", sa.String(100), index=True),
@@ -79,7 +82,8 @@ facts = sa.Table(
 )
 
 events = sa.Table(
-    "events", metadata,
+    "events",
+    metadata,
     sa.Column("id", sa.String(120), primary_key=True),
     sa.Column("type", sa.String(40), nullable=False),
     sa.Column("region", sa.String(100)),
@@ -89,7 +93,8 @@ events = sa.Table(
 )
 
 deliveries = sa.Table(
-    "deliveries", metadata,
+    "deliveries",
+    metadata,
     sa.Column("id", sa.String(64), primary_key=True),  # also the webhook-id: stable across retries
     sa.Column("event_id", sa.String(120), sa.ForeignKey("events.id"), nullable=False, index=True),
     sa.Column("subscriber_id", sa.String(200), nullable=False),
@@ -164,8 +169,9 @@ class Store:
             for sid, region, name in configured:
                 row = c.execute(sa.select(sites.c.id).where(sites.c.id == sid)).first()
                 if row is None:
-                    _insert_ignore(c, sites, [dict(id=sid, region=region, name=name, list_state={},
-                                                   baseline_done=False)], ["id"])
+                    _insert_ignore(
+                        c, sites, [dict(id=sid, region=region, name=name, list_state={}, baseline_done=False)], ["id"]
+                    )
                 else:
                     c.execute(sites.update().where(sites.c.id == sid).values(region=region, name=name))
 
@@ -176,19 +182,30 @@ class Store:
             return {"id": site_id, "baseline_done": False, "list_state": {}}
         return dict(row)
 
-    def record_crawl(self, site_id: str, *, result: str, error: str | None, new: int,
-                     list_state: dict[str, Any], baseline_done: bool) -> None:
+    def record_crawl(
+        self, site_id: str, *, result: str, error: str | None, new: int, list_state: dict[str, Any], baseline_done: bool
+    ) -> None:
         with self.engine.begin() as c:
-            c.execute(sites.update().where(sites.c.id == site_id).values(
-                last_crawl_at=now(), last_result=result, last_error=error, last_new=new,
-                list_state=list_state, baseline_done=baseline_done,
-            ))
+            c.execute(
+                sites.update()
+                .where(sites.c.id == site_id)
+                .values(
+                    last_crawl_at=now(),
+                    last_result=result,
+                    last_error=error,
+                    last_new=new,
+                    list_state=list_state,
+                    baseline_done=baseline_done,
+                )
+            )
 
     def site_summaries(self) -> list[dict[str, Any]]:
-        count = (sa.select(articles.c.site_id, sa.func.count().label("articles"))
-                 .group_by(articles.c.site_id).subquery())
-        q = (sa.select(sites, sa.func.coalesce(count.c.articles, 0).label("articles"))
-             .select_from(sites.outerjoin(count, count.c.site_id == sites.c.id)).order_by(sites.c.id))
+        count = sa.select(articles.c.site_id, sa.func.count().label("articles")).group_by(articles.c.site_id).subquery()
+        q = (
+            sa.select(sites, sa.func.coalesce(count.c.articles, 0).label("articles"))
+            .select_from(sites.outerjoin(count, count.c.site_id == sites.c.id))
+            .order_by(sites.c.id)
+        )
         with self.engine.connect() as c:
             return [dict(r) for r in c.execute(q).mappings()]
 
@@ -208,10 +225,18 @@ class Store:
                 exists = c.execute(sa.select(articles.c.id).where(articles.c.url == ref.url)).first()
                 if exists:
                     continue
-                res = c.execute(articles.insert().values(
-                    site_id=site_id, url=ref.url, region=region, list_title=ref.title,
-                    list_published=ref.published, status="pending", silent=silent, discovered_at=now(),
-                ))
+                res = c.execute(
+                    articles.insert().values(
+                        site_id=site_id,
+                        url=ref.url,
+                        region=region,
+                        list_title=ref.title,
+                        list_published=ref.published,
+                        status="pending",
+                        silent=silent,
+                        discovered_at=now(),
+                    )
+                )
                 created.append(int(res.inserted_primary_key[0]))
         return created
 
@@ -239,11 +264,20 @@ class Store:
 
     def mark_article_error(self, article_id: int, error: str) -> None:
         with self.engine.begin() as c:
-            c.execute(articles.update().where(articles.c.id == article_id).values(
-                status="error", error=error, processed_at=now()))
+            c.execute(
+                articles.update()
+                .where(articles.c.id == article_id)
+                .values(status="error", error=error, processed_at=now())
+            )
 
-    def save_processed(self, article_id: int, *, fields: dict[str, Any], fact_rows: Sequence[dict[str, Any]],
-                       new_events: Sequence[NewEvent]) -> list[str]:
+    def save_processed(
+        self,
+        article_id: int,
+        *,
+        fields: dict[str, Any],
+        fact_rows: Sequence[dict[str, Any]],
+        new_events: Sequence[NewEvent],
+    ) -> list[str]:
         """Store a parsed article, its facts and the events it caused in one transaction.
 
         Returns the ids of deliveries this call created (already-existing ones are left alone).
@@ -251,8 +285,11 @@ class Store:
         stamp = now()
         created: list[str] = []
         with self.engine.begin() as c:
-            c.execute(articles.update().where(articles.c.id == article_id).values(
-                status="ok", error=None, processed_at=stamp, **fields))
+            c.execute(
+                articles.update()
+                .where(articles.c.id == article_id)
+                .values(status="ok", error=None, processed_at=stamp, **fields)
+            )
             c.execute(facts.delete().where(facts.c.article_id == article_id))
             if fact_rows:
                 c.execute(facts.insert(), [dict(r, article_id=article_id, seen_at=stamp) for r in fact_rows])
@@ -264,9 +301,16 @@ class Store:
         """The most recent stored fact per name for a region, from articles other than ``before_article``."""
         if not names:
             return {}
-        q = (sa.select(facts).where(facts.c.region == region, facts.c.kind == kind,
-                                    facts.c.name.in_(list(names)), facts.c.article_id != before_article)
-             .order_by(facts.c.seen_at, facts.c.id))
+        q = (
+            sa.select(facts)
+            .where(
+                facts.c.region == region,
+                facts.c.kind == kind,
+                facts.c.name.in_(list(names)),
+                facts.c.article_id != before_article,
+            )
+            .order_by(facts.c.seen_at, facts.c.id)
+        )
         with self.engine.connect() as c:
             return {r["name"]: dict(r) for r in c.execute(q).mappings()}
 
@@ -278,10 +322,17 @@ class Store:
     # ---- deliveries --------------------------------------------------------------------------
 
     def delivery(self, did: str) -> dict[str, Any] | None:
-        q = (sa.select(deliveries, events.c.type.label("event_type"), events.c.data.label("event_data"),
-                       events.c.region.label("event_region"), events.c.created_at.label("event_created_at"))
-             .select_from(deliveries.join(events, events.c.id == deliveries.c.event_id))
-             .where(deliveries.c.id == did))
+        q = (
+            sa.select(
+                deliveries,
+                events.c.type.label("event_type"),
+                events.c.data.label("event_data"),
+                events.c.region.label("event_region"),
+                events.c.created_at.label("event_created_at"),
+            )
+            .select_from(deliveries.join(events, events.c.id == deliveries.c.event_id))
+            .where(deliveries.c.id == did)
+        )
         with self.engine.connect() as c:
             row = c.execute(q).mappings().first()
         return dict(row) if row else None
@@ -297,9 +348,11 @@ class Store:
 
     def pending_deliveries(self, older_than: float = 0.0) -> list[str]:
         cutoff = now() - timedelta(seconds=older_than)
-        q = (sa.select(deliveries.c.id)
-             .where(deliveries.c.status == "pending", deliveries.c.updated_at <= cutoff)
-             .order_by(deliveries.c.created_at))
+        q = (
+            sa.select(deliveries.c.id)
+            .where(deliveries.c.status == "pending", deliveries.c.updated_at <= cutoff)
+            .order_by(deliveries.c.created_at)
+        )
         with self.engine.connect() as c:
             return list(c.execute(q).scalars())
 
@@ -310,13 +363,28 @@ class Store:
 
 
 def _write_event(c: Connection, ev: NewEvent, article_id: int, stamp: datetime) -> list[str]:
-    inserted = _insert_ignore(c, events, [dict(id=ev.id, type=ev.type, region=ev.region, article_id=article_id,
-                                              data=ev.data, created_at=stamp)], ["id"])
+    inserted = _insert_ignore(
+        c,
+        events,
+        [dict(id=ev.id, type=ev.type, region=ev.region, article_id=article_id, data=ev.data, created_at=stamp)],
+        ["id"],
+    )
     if not inserted:
         return []  # this event was already written by an earlier run of the same job
-    rows = [dict(id=delivery_id(ev.id, d.subscriber_id, d.channel), event_id=ev.id, subscriber_id=d.subscriber_id,
-                 channel=d.channel, target=d.target, status="pending", attempts=0, created_at=stamp,
-                 updated_at=stamp) for d in ev.deliveries]
+    rows = [
+        dict(
+            id=delivery_id(ev.id, d.subscriber_id, d.channel),
+            event_id=ev.id,
+            subscriber_id=d.subscriber_id,
+            channel=d.channel,
+            target=d.target,
+            status="pending",
+            attempts=0,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        for d in ev.deliveries
+    ]
     if rows:
         _insert_ignore(c, deliveries, rows, ["id"])
     return [r["id"] for r in rows]

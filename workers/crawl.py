@@ -12,8 +12,9 @@ import logging
 from dataclasses import dataclass, field
 
 from crawler.discover import discover
-from crawler.errors import CrawlError
-from crawler.records import ArticleRef
+from crawler.article import require_html
+from crawler.errors import CrawlError, EmptyPage
+from crawler.records import ArticleRef, ListPage
 from govwatch.settings import SiteConfig
 from workers import runtime
 from workers.queues import enqueue_article
@@ -48,8 +49,14 @@ def crawl_site(site_id: str, force: bool = False) -> dict[str, object]:
     result = "ok" if not outcome.errors else ("partial" if ok else "error")
     if ok and not outcome.refs and outcome.unchanged == outcome.pages_ok:
         result = "unchanged" if not outcome.errors else result
-    rt.store.record_crawl(site.id, result=result, error="; ".join(outcome.errors) or None, new=len(ids),
-                          list_state=list_state, baseline_done=baseline or ok)
+    rt.store.record_crawl(
+        site.id,
+        result=result,
+        error="; ".join(outcome.errors) or None,
+        new=len(ids),
+        list_state=list_state,
+        baseline_done=baseline or ok,
+    )
     note = " (baseline, silent)" if ids and not baseline else ""
     logger.info("site %s: crawl %s, %d new article(s)%s", site.id, result, len(ids), note)
     return {"site": site.id, "result": result, "new": len(ids), "errors": outcome.errors}
@@ -58,33 +65,20 @@ def crawl_site(site_id: str, force: bool = False) -> dict[str, object]:
 def _crawl_list(site: SiteConfig, list_url: str, list_state: dict, outcome: CrawlOutcome, *, force: bool) -> None:
     """Walk one list URL and its next pages until a known article or ``max_pages``."""
     rt = runtime.get()
-    fetcher = rt.fetcher(site)
     url: str | None = list_url
     for page_no in range(max(1, site.max_pages)):
         if url is None:
             return
-        prev = list_state.get(url, {}) if not force else {}
         try:
-            page = fetcher.get(url, etag=prev.get("etag"), last_modified=prev.get("last_modified"))
+            listing = _read_list(site, url, list_state if page_no == 0 else {}, force=force)
         except CrawlError as e:
-            logger.warning("site %s: list page %s failed: %s", site.id, url, e)
-            outcome.errors.append(str(e))
+            if page_no == 0 or not isinstance(e, EmptyPage):
+                logger.warning("site %s: list page %s failed: %s", site.id, url, e)
+                outcome.errors.append(str(e))
             return
         outcome.pages_ok += 1
-        if page.not_modified:
-            # 304: nothing changed since the last poll, stop here
+        if listing is None:
             outcome.unchanged += 1
-            return
-        digest = hashlib.sha256(page.content).hexdigest()
-        if page_no == 0:
-            list_state[url] = {"etag": page.etag, "last_modified": page.last_modified, "hash": digest}
-        if digest == prev.get("hash"):
-            outcome.unchanged += 1
-            return
-        listing = discover(page.text, page.url, item_selector=site.item_selector)
-        if not listing.refs:
-            logger.warning("site %s: no article links found on %s", site.id, page.url)
-            outcome.errors.append(f"no article links found on {page.url}")
             return
         seen = {r.url for r in outcome.refs}
         fresh = [r for r in listing.refs if r.url not in seen]
@@ -93,3 +87,20 @@ def _crawl_list(site: SiteConfig, list_url: str, list_state: dict, outcome: Craw
         if known:
             return  # reached articles we already have: older pages hold nothing new
         url = listing.next_pages[0] if listing.next_pages else None
+
+
+def _read_list(site: SiteConfig, url: str, list_state: dict, *, force: bool) -> ListPage | None:
+    """Fetch and read one list page; None when it has not changed since the last poll."""
+    prev = {} if force else list_state.get(url, {})
+    page = runtime.get().fetcher(site).get(url, etag=prev.get("etag"), last_modified=prev.get("last_modified"))
+    if page.not_modified:
+        return None  # 304: nothing changed since the last poll, stop here
+    digest = hashlib.sha256(page.content).hexdigest()
+    if digest == prev.get("hash"):
+        return None
+    require_html(page)
+    listing = discover(page.text, page.url, item_selector=site.item_selector)
+    if not listing.refs:
+        raise EmptyPage(page.url, "no article links found")
+    list_state[url] = {"etag": page.etag, "last_modified": page.last_modified, "hash": digest}
+    return listing

@@ -30,9 +30,15 @@ def _timestamp(value: datetime) -> int:
 def build_alert(d: dict[str, Any]) -> Alert:
     data = d["event_data"] or {}
     article = data.get("article", {})
-    return Alert(id=d["id"], type=d["event_type"], timestamp=_timestamp(d["event_created_at"]),
-                 region=d["event_region"], title=article.get("title") or "", url=article.get("url") or "",
-                 data=data)
+    return Alert(
+        id=d["id"],
+        type=d["event_type"],
+        timestamp=_timestamp(d["event_created_at"]),
+        region=d["event_region"],
+        title=article.get("title") or "",
+        url=article.get("url") or "",
+        data=data,
+    )
 
 
 def _subscriber(d: dict[str, Any]) -> SubscriberConfig | None:
@@ -47,8 +53,7 @@ def deliver(delivery_id: str) -> dict[str, Any]:
         return {"delivery": delivery_id, "result": "nothing to do"}
     sub = _subscriber(d)
     if sub is None:
-        rt.store.mark_delivery(delivery_id, status="failed", error="subscriber no longer configured",
-                               attempted=False)
+        rt.store.mark_delivery(delivery_id, status="failed", error="subscriber no longer configured", attempted=False)
         return {"delivery": delivery_id, "result": "failed"}
     alert = build_alert(d)
     try:
@@ -61,8 +66,14 @@ def deliver(delivery_id: str) -> dict[str, Any]:
         job = get_current_job()
         last = job is None or not job.retries_left
         rt.store.mark_delivery(delivery_id, status="failed" if last else "pending", error=str(e))
-        logger.warning("delivery %s to %s (%s) failed%s: %s", delivery_id, d["target"], d["channel"],
-                       "" if last else ", will retry", e)
+        logger.warning(
+            "delivery %s to %s (%s) failed%s: %s",
+            delivery_id,
+            d["target"],
+            d["channel"],
+            "" if last else ", will retry",
+            e,
+        )
         raise
     except PermanentDeliveryError as e:
         rt.store.mark_delivery(delivery_id, status="failed", error=str(e))

@@ -12,11 +12,12 @@ import logging
 from typing import Any
 
 from crawler.article import parse_article
+from rules.extract import extract
+
 from crawler.errors import BadStatus, CrawlError, Timeout, Unreachable
 from crawler.records import Article
 from govwatch.settings import Settings, SiteConfig
 from govwatch.storage import NewDelivery, NewEvent
-from rules.extract import extract
 from rules.records import Facts
 from workers import runtime
 from workers.queues import enqueue_delivery
@@ -65,15 +66,28 @@ def process_article(article_id: int, force: bool = False) -> dict[str, Any]:
         new_events.append(_release_new(rt.store, article_id, site, region, article, facts, rt.settings))
     created = rt.store.save_processed(
         article_id,
-        fields=dict(title=article.title, published=article.published, source=article.source, text=article.text,
-                    region=region, content_hash=digest, facts=facts.to_dict()),
+        fields=dict(
+            title=article.title,
+            published=article.published,
+            source=article.source,
+            text=article.text,
+            region=region,
+            content_hash=digest,
+            facts=facts.to_dict(),
+        ),
         fact_rows=_fact_rows(region, facts),
         new_events=new_events,
     )
     for did in created:
         enqueue_delivery(rt.redis, did)
-    logger.info("site %s: article %s stored: %d metric(s), %d initiative(s), %d alert(s)", site.id, url,
-                len(facts.metrics), len(facts.initiatives), len(created))
+    logger.info(
+        "site %s: article %s stored: %d metric(s), %d initiative(s), %d alert(s)",
+        site.id,
+        url,
+        len(facts.metrics),
+        len(facts.initiatives),
+        len(created),
+    )
     return {"article": article_id, "result": "stored", "deliveries": len(created)}
 
 
@@ -86,15 +100,28 @@ def _site_for(settings: Settings, row: dict[str, Any]) -> SiteConfig:
 
 
 def _fact_rows(region: str, facts: Facts) -> list[dict[str, Any]]:
-    rows = [dict(region=region, kind="metric", name=m.indicator, value=float(m.value), unit=m.unit,
-                 period=m.period, data=m.to_dict()) for m in facts.metrics]
-    rows += [dict(region=region, kind="initiative", name=i.name, value=None, unit=None, period=None,
-                  data=i.to_dict()) for i in facts.initiatives]
+    rows = [
+        dict(
+            region=region,
+            kind="metric",
+            name=m.indicator,
+            value=float(m.value),
+            unit=m.unit,
+            period=m.period,
+            data=m.to_dict(),
+        )
+        for m in facts.metrics
+    ]
+    rows += [
+        dict(region=region, kind="initiative", name=i.name, value=None, unit=None, period=None, data=i.to_dict())
+        for i in facts.initiatives
+    ]
     return rows
 
 
-def _release_new(store: Any, article_id: int, site: SiteConfig, region: str, article: Article, facts: Facts,
-                 settings: Settings) -> NewEvent:
+def _release_new(
+    store: Any, article_id: int, site: SiteConfig, region: str, article: Article, facts: Facts, settings: Settings
+) -> NewEvent:
     metrics = [m.to_dict() for m in facts.metrics]
     previous = store.latest_facts(region, "metric", [m["indicator"] for m in metrics], before_article=article_id)
     for m in metrics:
@@ -102,8 +129,14 @@ def _release_new(store: Any, article_id: int, site: SiteConfig, region: str, art
         if prev and (prev["value"], prev["unit"]) != (float(m["value"]), m["unit"]):
             m["previous"] = {"value": prev["data"].get("value"), "unit": prev["unit"], "period": prev["period"]}
     data = {
-        "article": {"url": article.url, "title": article.title, "published": article.published,
-                    "source": article.source, "region": region, "site_id": site.id},
+        "article": {
+            "url": article.url,
+            "title": article.title,
+            "published": article.published,
+            "source": article.source,
+            "region": region,
+            "site_id": site.id,
+        },
         "metrics": metrics,
         "initiatives": [i.to_dict() for i in facts.initiatives],
     }
@@ -115,5 +148,6 @@ def _release_new(store: Any, article_id: int, site: SiteConfig, region: str, art
             deliveries.append(NewDelivery(sub.id, "email", sub.email))
         if sub.webhook:
             deliveries.append(NewDelivery(sub.id, "webhook", sub.webhook.url))
-    return NewEvent(id=f"release.new:{article_id}", type="release.new", region=region, data=data,
-                    deliveries=tuple(deliveries))
+    return NewEvent(
+        id=f"release.new:{article_id}", type="release.new", region=region, data=data, deliveries=tuple(deliveries)
+    )

@@ -1,13 +1,15 @@
 """Queue names, job ids and enqueue helpers.
 
-Job ids are deterministic (``crawl:<site>``, ``article:<id>``, ``deliver:<delivery id>``), and jobs
+Job ids are deterministic (``crawl-<site>``, ``article-<id>``, ``deliver-<delivery id>``), and jobs
 are enqueued with ``unique=True``: a scheduled crawl and an operator's crawl of the same site, or a
 delivery enqueued twice (the outbox reconciler and the parse job), collapse into one job.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -38,29 +40,38 @@ FAILURE_TTL = 7 * 24 * 3600
 """Failed jobs stay in RQ's failed registry for a week, for ``govwatch status`` and requeueing."""
 
 
+def job_id(kind: str, key: object) -> str:
+    """A valid RQ job id (letters, digits, ``_``, ``-``) for ``kind`` and a site id, article id…"""
+    text = str(key)
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", text)
+    if safe != text:  # keep distinct keys distinct after the substitution
+        safe += "-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+    return f"{kind}-{safe}"
+
+
 def queue(conn: redis.Redis, name: str) -> Queue:
     return Queue(name, connection=conn)
 
 
-def _enqueue_unique(conn: redis.Redis, qname: str, func: Callable[..., Any], job_id: str,
-                    *args: Any, **opts: Any) -> bool:
+def _enqueue_unique(
+    conn: redis.Redis, qname: str, func: Callable[..., Any], jid: str, *args: Any, **opts: Any
+) -> bool:
     """Enqueue unless a live job with this id exists; return True when a job was enqueued."""
     q = queue(conn, qname)
     for _ in range(2):
         try:
-            q.enqueue(func, *args, job_id=job_id, unique=True, result_ttl=RESULT_TTL,
-                      failure_ttl=FAILURE_TTL, **opts)
+            q.enqueue(func, *args, job_id=jid, unique=True, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, **opts)
             return True
         except DuplicateJobError:
-            if not _clear_if_dead(conn, job_id):
+            if not _clear_if_dead(conn, jid):
                 return False
     return False
 
 
-def _clear_if_dead(conn: redis.Redis, job_id: str) -> bool:
+def _clear_if_dead(conn: redis.Redis, jid: str) -> bool:
     """A finished, failed or stopped job with this id blocks a new one: remove it. True if removed."""
     try:
-        job = Job.fetch(job_id, connection=conn)
+        job = Job.fetch(jid, connection=conn)
     except NoSuchJobError:
         return True
     status = job.get_status(refresh=True)
@@ -73,31 +84,60 @@ def _clear_if_dead(conn: redis.Redis, job_id: str) -> bool:
 def enqueue_crawl(conn: redis.Redis, site_id: str, *, force: bool = False) -> bool:
     from workers.crawl import crawl_site
 
-    return _enqueue_unique(conn, CRAWL, crawl_site, f"crawl:{site_id}", site_id, force=force,
-                           job_timeout=CRAWL_TIMEOUT, description=f"crawl {site_id}")
+    return _enqueue_unique(
+        conn,
+        CRAWL,
+        crawl_site,
+        job_id("crawl", site_id),
+        site_id,
+        force=force,
+        job_timeout=CRAWL_TIMEOUT,
+        description=f"crawl {site_id}",
+    )
 
 
 def enqueue_article(conn: redis.Redis, article_id: int, *, force: bool = False) -> bool:
     from workers.process import process_article
 
-    return _enqueue_unique(conn, PARSE, process_article, f"article:{article_id}", article_id, force=force,
-                           retry=PARSE_RETRY, job_timeout=180, description=f"article {article_id}")
+    return _enqueue_unique(
+        conn,
+        PARSE,
+        process_article,
+        job_id("article", article_id),
+        article_id,
+        force=force,
+        retry=PARSE_RETRY,
+        job_timeout=180,
+        description=f"article {article_id}",
+    )
 
 
 def enqueue_delivery(conn: redis.Redis, delivery_id: str) -> bool:
     from workers.deliver import deliver
 
-    return _enqueue_unique(conn, DELIVER, deliver, f"deliver:{delivery_id}", delivery_id,
-                           retry=DELIVER_RETRY, job_timeout=120, description=f"deliver {delivery_id}")
+    return _enqueue_unique(
+        conn,
+        DELIVER,
+        deliver,
+        job_id("deliver", delivery_id),
+        delivery_id,
+        retry=DELIVER_RETRY,
+        job_timeout=120,
+        description=f"deliver {delivery_id}",
+    )
 
 
-def has_live_job(conn: redis.Redis, job_id: str) -> bool:
+def has_live_job(conn: redis.Redis, jid: str) -> bool:
     try:
-        job = Job.fetch(job_id, connection=conn)
+        job = Job.fetch(jid, connection=conn)
     except NoSuchJobError:
         return False
-    return job.get_status(refresh=True) in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED,
-                                            JobStatus.DEFERRED)
+    return job.get_status(refresh=True) in (
+        JobStatus.QUEUED,
+        JobStatus.STARTED,
+        JobStatus.SCHEDULED,
+        JobStatus.DEFERRED,
+    )
 
 
 def queue_lengths(conn: redis.Redis) -> dict[str, dict[str, int]]:

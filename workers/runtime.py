@@ -59,8 +59,15 @@ def _make_channel(name: str, settings: Settings) -> Any:
 
     if name == "email":
         s = settings.smtp
-        return EmailChannel(host=s.host, port=s.port, sender=s.sender, username=s.username,
-                            password=s.password, security=s.security, timeout=s.timeout)
+        return EmailChannel(
+            host=s.host,
+            port=s.port,
+            sender=s.sender,
+            username=s.username,
+            password=s.password,
+            security=s.security,
+            timeout=s.timeout,
+        )
     if name == "webhook":
         return WebhookChannel(user_agent=settings.user_agent)
     raise ValueError(f"unknown channel {name!r}")

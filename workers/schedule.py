@@ -16,7 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from govwatch.settings import Settings
 from govwatch.storage import Store
-from workers.queues import enqueue_crawl, enqueue_delivery, has_live_job
+from workers.queues import enqueue_crawl, enqueue_delivery, has_live_job, job_id
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def reconcile(conn: redis.Redis, store: Store, grace: float = RECONCILE_GRACE) -
     """Re-enqueue deliveries that are pending with no live job (Redis restarted, worker killed)."""
     n = 0
     for did in store.pending_deliveries(older_than=grace):
-        if not has_live_job(conn, f"deliver:{did}") and enqueue_delivery(conn, did):
+        if not has_live_job(conn, job_id("deliver", did)) and enqueue_delivery(conn, did):
             n += 1
     if n:
         logger.info("reconciler: re-enqueued %d pending deliveries", n)
@@ -47,18 +47,30 @@ def reconcile(conn: redis.Redis, store: Store, grace: float = RECONCILE_GRACE) -
 
 
 def build_scheduler(settings: Settings, conn: redis.Redis, store: Store) -> BackgroundScheduler:
-    sched = BackgroundScheduler(timezone="Asia/Shanghai", job_defaults={"coalesce": True, "max_instances": 1,
-                                                                        "misfire_grace_time": 300})
+    sched = BackgroundScheduler(
+        timezone="Asia/Shanghai", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
+    )
     now = datetime.now().astimezone()
     for site in settings.sites:
         if site.paused:
             logger.info("site %s is paused; not scheduled", site.id)
             continue
         first = now + timedelta(seconds=random.uniform(0.2, START_SPREAD))
-        sched.add_job(_poll, IntervalTrigger(seconds=site.interval, jitter=jitter_for(site.interval)),
-                      args=[conn, site.id], id=f"poll:{site.id}", next_run_time=first, name=f"poll {site.id}")
-    sched.add_job(reconcile, IntervalTrigger(seconds=RECONCILE_EVERY), args=[conn, store], id="reconcile",
-                  name="outbox reconciler")
+        sched.add_job(
+            _poll,
+            IntervalTrigger(seconds=site.interval, jitter=jitter_for(site.interval)),
+            args=[conn, site.id],
+            id=f"poll:{site.id}",
+            next_run_time=first,
+            name=f"poll {site.id}",
+        )
+    sched.add_job(
+        reconcile,
+        IntervalTrigger(seconds=RECONCILE_EVERY),
+        args=[conn, store],
+        id="reconcile",
+        name="outbox reconciler",
+    )
     return sched
 
 

@@ -20,8 +20,14 @@ from workers.queues import ALL_QUEUES
 logger = logging.getLogger(__name__)
 
 
-def run_worker(settings: Settings, redis_url: str, queues: Sequence[str] = ALL_QUEUES, *,
-               burst: bool = False, name: str | None = None) -> bool:
+def run_worker(
+    settings: Settings,
+    redis_url: str,
+    queues: Sequence[str] = ALL_QUEUES,
+    *,
+    burst: bool = False,
+    name: str | None = None,
+) -> bool:
     conn = connect(redis_url)
     runtime.init(settings, conn)
     worker = SimpleWorker([Queue(q, connection=conn) for q in queues], connection=conn, name=name)

@@ -1,0 +1,71 @@
+"""A configured monitor against sample sites, receivers and a real Redis, for pipeline tests."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+import yaml
+from rq import Queue, SimpleWorker
+
+from govwatch.demo import demo_config
+from govwatch.demo_sites import HanwebSite, TrsSite, load_releases
+from govwatch.loopback import SMTPCatcher, WebhookReceiver
+from govwatch.settings import Settings, load_settings
+from workers import runtime
+from workers.queues import ALL_QUEUES
+
+SECRET = "whsec_" + base64.b64encode(b"govwatch-test-secret-key-000000").decode()
+
+
+@dataclass
+class Monitor:
+    settings: Settings
+    conn: redis.Redis
+    trs: TrsSite
+    hanweb: HanwebSite
+    receiver: WebhookReceiver
+    smtp: SMTPCatcher
+    config_path: Path
+    secret: str = SECRET
+
+    def drain(self) -> None:
+        """Run every queued job (and the jobs they enqueue) to completion in this process."""
+        worker = SimpleWorker([Queue(q, connection=self.conn) for q in ALL_QUEUES], connection=self.conn)
+        worker.work(burst=True)
+
+    @property
+    def store(self):  # noqa: ANN201
+        return runtime.get().store
+
+
+def write_config(
+    path: Path, trs: TrsSite, hanweb: HanwebSite, receiver: WebhookReceiver, smtp: SMTPCatcher, **site_overrides: dict
+) -> Path:
+    cfg = demo_config(trs, hanweb, receiver, smtp, SECRET)
+    for site in cfg["sites"]:
+        site.update(site_overrides.get(site["id"], {}))
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def monitor(tmp_path: Path, redis_conn: redis.Redis, database_url: str) -> Iterator[Monitor]:
+    releases = load_releases()
+    with (
+        TrsSite(releases["trs"], initially=3) as trs,
+        HanwebSite(releases["hanweb"], initially=2) as hanweb,
+        WebhookReceiver() as receiver,
+        SMTPCatcher() as smtp,
+    ):
+        cfg = write_config(tmp_path / "govwatch.yaml", trs, hanweb, receiver, smtp)
+        settings = load_settings(cfg, tmp_path / "data", env={"GOVWATCH_DATABASE_URL": database_url})
+        runtime.init(settings, redis_conn)
+        try:
+            yield Monitor(settings, redis_conn, trs, hanweb, receiver, smtp, cfg)
+        finally:
+            runtime.reset()
