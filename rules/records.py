@@ -22,6 +22,7 @@ class Metric:
     text: str
     approx: str | None = None
     period: str | None = None
+    baseline: float | None = None  # 从16%提升到52%: value 52, baseline 16
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -31,7 +32,8 @@ class Metric:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Metric:
-        return cls(**{k: d.get(k) for k in ("indicator", "value", "unit", "kind", "text", "approx", "period")})
+        keys = ("indicator", "value", "unit", "kind", "text", "approx", "period", "baseline")
+        return cls(**{k: d.get(k) for k in keys})
 
 
 @dataclass(frozen=True)

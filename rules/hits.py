@@ -1,0 +1,177 @@
+"""Numbers that are metrics: a unit follows (or a rank), and no rule says it is a label or a date.
+
+>>> from rules.numbers import find_numbers, normalize
+>>> norm = normalize("对全区规范性文件清理7次，其中第二批3件")
+>>> [(h.num.value, h.unit, h.kind) for h in clause_hits(norm, (0, len(norm)), find_numbers(norm), [], None)]
+[(7.0, '次', 'count'), (3.0, '件', 'count')]
+
+Numbers inside quotes and titles, ordinals (第二批), model labels (1+5+N), dates and years, and
+small Chinese numerals naming a set (三项制度) are not metrics; 从16%提升到52% is one hit with a
+baseline; 分别为3、5件 lends 件 to 3.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+
+from rules.numbers import Number, approx_after, is_damaged_date, parse_number
+from rules.tables import load, longest_first
+from rules.text import inside
+
+LABEL_NEIGHBOURS = "+×*/xX·"
+"""A number touching one of these is part of a label or formula: 1+5+N, 7×24小时."""
+
+MODEL_LABEL = re.compile(r"[“\"「]?[0-9N]+(?:\+[0-9N]+)+")
+
+
+@dataclass(frozen=True)
+class Unit:
+    word: str
+    kind: str
+    arabic_only: bool = False
+    after: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A number that passed every test, with its unit; ``end`` is past the unit and any 以上/左右."""
+
+    num: Number
+    unit: str
+    kind: str
+    end: int
+    approx: str | None
+    baseline: float | None = None
+    start: int = -1  # where the phrase naming it must end (before 从 in 从16%提升到52%)
+
+    @property
+    def left(self) -> int:
+        return self.num.start if self.start < 0 else self.start
+
+
+@functools.cache
+def units() -> tuple[Unit, ...]:
+    table = load("units")["units"]
+    rows = [Unit(u["unit"], u["kind"], u.get("arabic_only", False), tuple(u.get("after", ())),
+                 tuple(u.get("not_before", ())), tuple(u.get("not_after", ()))) for u in table]
+    return tuple(sorted(rows, key=lambda u: len(u.word), reverse=True))
+
+
+def _unit_at(norm: str, num: Number) -> Unit | None:
+    if num.percent:
+        return Unit("%", "rate")
+    pos, before = num.end, norm[max(0, num.start - 4):num.start]
+    for u in units():
+        if not norm.startswith(u.word, pos) or (u.arabic_only and not num.arabic):
+            continue
+        nxt = norm[pos + len(u.word):pos + len(u.word) + 1]
+        if nxt and nxt in u.not_before or (u.not_after and before[-1:] in u.not_after):
+            continue
+        if u.after and not any(before.endswith(w) for w in u.after):
+            continue
+        return u
+    return None
+
+
+def _is_label(norm: str, num: Number) -> bool:
+    """Ordinals, parts of labels and formulas, codes like G20."""
+    prev = norm[num.start - 1:num.start] if num.start else ""
+    nxt = norm[num.end:num.end + 1]
+    return prev == "第" or prev in LABEL_NEIGHBOURS or nxt in LABEL_NEIGHBOURS or prev.isascii() and prev.isalpha()
+
+
+def _names_a_set(norm: str, num: Number, end: int, clause_end: int) -> bool:
+    """一个平台, 三项制度, 六项工作机制“1+166”: a small Chinese numeral counting parts, not work done."""
+    if num.arabic:
+        return False
+    if num.value == 1:
+        return True
+    table = load("units")
+    if num.value > table["label_max"]:
+        return False
+    rest = norm[end:clause_end]
+    return any(w in rest[:4] for w in table["label_nouns"]) or bool(MODEL_LABEL.search(rest))
+
+
+def _kind(norm: str, left: int, num: Number, unit: Unit) -> str:
+    if unit.kind != "rate":
+        return unit.kind
+    pre = norm[left:num.start].rstrip("了")
+    if pre.endswith(("到", "至")):
+        return "rate"
+    return "growth" if any(pre.endswith(v) for v in load("markers")["growth_verbs"]) else "rate"
+
+
+def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None) -> Hit | None:
+    unit = _unit_at(norm, num)
+    if unit is None or _is_label(norm, num):
+        return None
+    end = num.end + (0 if num.percent else len(unit.word))
+    if _names_a_set(norm, num, end, clause[1]):
+        return None
+    if unit.word == "日" and is_damaged_date(norm[num.start:num.end], published):
+        return None
+    approx, end = approx_after(norm, end)
+    return Hit(num, unit.word, _kind(norm, clause[0], num, unit), end, num.approx or approx)
+
+
+@functools.cache
+def _rank_re() -> re.Pattern[str]:
+    m = load("markers")
+    verbs = "|".join(longest_first(m["rank_verbs"]))
+    scopes = "|".join(longest_first(m["rank_scopes"]))
+    return re.compile(rf"(?:(?:{verbs})了?(?:{scopes})?|(?:{scopes}))(?:的)?第(\d+|[一二三四五六七八九十]+)(位|名)?")
+
+
+def rank_hits(norm: str, a: int, b: int) -> list[Hit]:
+    """位居全市第一, 排名第2位, 位列全国第六: rank N, unit 位."""
+    hits = []
+    for m in _rank_re().finditer(norm, a, b):
+        if not m.group(2) and norm[m.end():m.end() + 1] in load("markers")["rank_not_followed"]:
+            continue
+        value = parse_number(m.group(1)) or 0.0
+        num = Number(m.start(1) - 1, m.end(1), value, arabic=m.group(1).isdigit())
+        hits.append(Hit(num, "位", "rank", m.end(), None, start=m.start()))
+    return hits
+
+
+def _borrow_units(norm: str, nums: list[Number], hits: dict[int, Hit]) -> None:
+    """分别为3、5件: a bare number followed by 、 takes the unit of the next number."""
+    for i in range(len(nums) - 2, -1, -1):
+        a, b = nums[i], nums[i + 1]
+        if i in hits or i + 1 not in hits or norm[a.end:b.start] not in ("、", "和", "及"):
+            continue
+        h = hits[i + 1]
+        hits[i] = Hit(a, h.unit, h.kind, a.end, a.approx)
+
+
+def _before_after(norm: str, hits: list[Hit]) -> list[Hit]:
+    """从16%提升到52%: keep 52% with baseline 16."""
+    m = load("markers")["before_after"]
+    out: list[Hit] = []
+    for h in hits:
+        prev = out[-1] if out else None
+        gap = norm[prev.end:h.num.start] if prev else ""
+        if (prev and prev.unit == h.unit and norm[prev.num.start - 1:prev.num.start] in m["from"]
+                and re.fullmatch(rf"[\u4e00-\u9fff]{{0,3}}(?:{'|'.join(m['to'])})", gap)):
+            out[-1] = replace(h, baseline=prev.num.value, start=prev.num.start - 1)
+        else:
+            out.append(h)
+    return out
+
+
+def clause_hits(norm: str, clause: tuple[int, int], nums: list[Number], protected: list[tuple[int, int]],
+                published: str | None) -> list[Hit]:
+    nums = [n for n in nums if not inside(protected, n.start)]
+    found = {i: h for i, n in enumerate(nums) if (h := _hit(norm, n, clause, published))}
+    _borrow_units(norm, nums, found)
+    ranks = rank_hits(norm, *clause)
+    taken = {(r.num.start, r.num.end) for r in ranks}
+    hits = [h for _, h in sorted(found.items()) if (h.num.start, h.num.end) not in taken]
+    return _before_after(norm, sorted(hits + ranks, key=lambda h: h.num.start))
+
+

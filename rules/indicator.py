@@ -1,0 +1,117 @@
+"""Name the indicator a number measures, from the words around it in its clause.
+
+>>> name("全市行政机关负责人出庭应诉率达", "")
+'行政机关负责人出庭应诉率'
+>>> name("全区", "国家工作人员参加普法考试")
+'国家工作人员参加普法考试'
+>>> name("同比增长", "", previous="新登记市场主体")
+'新登记市场主体同比增长'
+
+The phrase before the number names it when it holds a noun; otherwise (组织4.6万名公职人员学法,
+对374件轻微违法不予处罚) the words after the unit complete it, and a bare verb phrase
+(同比增长11.55%) borrows the subject of the sentence's previous metric.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from rules.segment import is_noun, words
+from rules.tables import load, longest_first
+
+POST_MAX = 16
+"""Characters kept from the words after the unit."""
+
+ORDINAL = re.compile(r"^\s*(?:\(?[0-9]{1,2}[)\s、.]|[(]?[一二三四五六七八九十]{1,3}(?:是|[)、]))\s*")
+"""A list ordinal opening the phrase: 01 , 1., 一是, 二、, (三)."""
+
+SEPARATORS = re.compile(r"[、]|(?<=[\u4e00-\u9fff])(?:以及|和|及|与)(?=[\u4e00-\u9fff])")
+
+
+@functools.cache
+def _trims() -> tuple[frozenset[str], list[str], int, re.Pattern[str]]:
+    m = load("markers")
+    period = re.compile("|".join(f"(?:{p})" for p in m["periods"]))
+    lead = frozenset(m["indicator_lead"]) | frozenset(m["growth_verbs"])
+    return lead, longest_first(m["indicator_trail"]), m["indicator_max"], period
+
+
+def period_re() -> re.Pattern[str]:
+    return _trims()[3]
+
+
+def strip_lead(s: str) -> str:
+    lead = _trims()[0] - frozenset(load("markers")["growth_verbs"])
+    toks = list(words(s))
+    while toks and (toks[0][0] in lead or toks[0][1] in ("p", "c", "uj") or not toks[0][0].strip()
+                    or toks[0][0] in ",.;:、()-—"):
+        toks.pop(0)
+    return "".join(w for w, _ in toks)
+
+
+def strip_trail(s: str) -> str:
+    trail = _trims()[1]
+    changed = True
+    while changed and s:
+        changed = False
+        s = s.rstrip(" ,、;:")
+        for w in trail:
+            if s.endswith(w) and len(s) > len(w):
+                s, changed = s[: -len(w)], True
+                break
+    return s
+
+
+def clean(pre: str) -> str:
+    """The phrase before a number without its period, scope words and linking verbs."""
+    pre = ORDINAL.sub("", period_re().sub("", pre))
+    return strip_trail(strip_lead(pre))
+
+
+def has_noun(s: str) -> bool:
+    return "“" in s or any(is_noun(f) and w not in _trims()[0] for w, f in words(s))
+
+
+def _head(post: str) -> str:
+    """The first words after the unit, up to POST_MAX characters."""
+    post = post.lstrip("的 ")
+    out = ""
+    for w, _ in words(post):
+        if len(out) + len(w) > POST_MAX or w in ",;。":
+            break
+        out += w
+    return out
+
+
+def _cut(s: str) -> str:
+    """Keep the last words of an over-long name: the words nearest the number say what it counts."""
+    limit = _trims()[2]
+    toks = [w for w, _ in words(s)]
+    while len("".join(toks)) > limit and len(toks) > 1:
+        toks.pop(0)
+    return strip_lead("".join(toks)) or "".join(toks)
+
+
+def name(pre: str, post: str, previous: str | None = None) -> str:
+    """Indicator from the phrase before the number and the words after its unit."""
+    base = clean(pre)
+    toks = words(base)
+    after = _head(post)
+    if after and (not base or not has_noun(base) or (toks and toks[-1][1] == "v" and has_noun(after))):
+        base = base + after
+    if previous and _bare(base):
+        base = previous + base
+    return strip_trail(_cut(base)) if base else ""
+
+
+def _bare(s: str) -> bool:
+    """Nothing but a change word (同比增长11.55%): the subject is the sentence's previous metric's."""
+    for word in longest_first(load("markers")["growth_verbs"]):
+        s = s.replace(word, "")
+    return all(f in ("d", "p", "u", "uj", "ul", "c") for _, f in words(s))
+
+
+def items(s: str) -> list[str]:
+    """A 、-list split into its items: 申请材料、办理环节和办理时限 → three items."""
+    return [p for p in (x.strip() for x in SEPARATORS.split(s)) if p]

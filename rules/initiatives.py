@@ -1,0 +1,222 @@
+"""Find initiatives: this government's documents, programmes and numbered models.
+
+>>> text = "出台《滨州市优化营商环境条例》，贯彻《行政处罚法》，打造“泉惠企”品牌。"
+>>> [(i.name, i.kind) for i in find_initiatives(text)]
+[('滨州市优化营商环境条例', 'document'), ('泉惠企', 'program')]
+
+* document: a 《title》 with an issuing verb before it (出台, 印发, 制定…; titles chained after it
+  count too) or after it (印发实施), or whose name holds the region's place name. National laws
+  (…法 but not …办法), 《民法典》 and 中华人民共和国… titles never count.
+* program: a “name” or 「name」 followed by a programme noun (机制, 品牌, 平台…) or after a
+  launching verb (打造, 推行…), unless it is a national slogan (``data/slogans.yaml``) or an honour;
+  also unquoted 成立/组建/建立 … 中心/委员会/平台/体系.
+* model: a numbered label tied to a named system: “1+7+N”三级联动一体化政务服务平台.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from rules.numbers import normalize
+from rules.records import Initiative
+from rules.segment import words
+from rules.tables import load, longest_first
+from rules.text import CLAUSE_END, body_end, clip, inside, quoted_spans
+
+TITLE = re.compile(r"《([^《》\n]{2,80})》")
+FOREIGN = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市|县|区))")
+CLAUSE_MARK = CLAUSE_END
+PUNCT = re.compile(r"[,;:。!?、“”\"《》「」()\s]")
+LABEL = r"[0-9NnX]+(?:\+[0-9NnX]+)+|[一二三四五六七八九十]+(?:\+[一二三四五六七八九十N]+)+"
+QUOTED_LABEL = re.compile(rf"[“\"「](?:{LABEL}|[一二三四五六七八九十]{{2,4}})[”\"」]|(?<![0-9A-Za-z+])(?:{LABEL})")
+
+
+def _rules(section: str) -> dict:
+    return load("initiatives")[section]
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[《》“”\"'「」\s()()、·]", "", name)
+
+
+@functools.cache
+def _slogans() -> frozenset[str]:
+    return frozenset(_key(str(s)) for s in load("slogans")["slogans"])
+
+
+def _clause_start(norm: str, pos: int) -> int:
+    starts = [m.end() for m in CLAUSE_MARK.finditer(norm, max(0, pos - 120), pos)]
+    return starts[-1] if starts else max(0, pos - 120)
+
+
+def _evidence(text: str, norm: str, a: int, b: int) -> str:
+    m = CLAUSE_MARK.search(norm, b)
+    s, e = clip(_clause_start(norm, a), m.start() if m else len(norm), a, b)
+    return text[s:e].strip()
+
+
+def is_national(name: str) -> bool:
+    """《行政处罚法》, 《民法典》, 《中华人民共和国…》: national law or a central document."""
+    r = _rules("documents")
+    key = _key(name)
+    return (key.startswith(tuple(r["national_prefixes"])) or key in {_key(t) for t in r["national_titles"]}
+            or key.endswith(r["law_suffix"]) and not key.endswith(tuple(r["not_law_suffixes"])))
+
+
+def _issued_before(norm: str, start: int) -> bool:
+    r = _rules("documents")
+    a = max(_clause_start(norm, start), start - r["verb_window"])
+    window = norm[a:start]
+    hits = [window.rfind(v) for v in r["issuing_verbs"] if v in window]
+    if not hits:
+        return False
+    before = norm[max(_clause_start(norm, start), a + max(hits) - 10):a + max(hits)]
+    return not any(actor in before for actor in r["other_actors"])
+
+
+def _issued_after(norm: str, start: int, end: int) -> bool:
+    r = _rules("documents")
+    tail = norm[end:end + 16].lstrip("已经于近日")
+    before = norm[_clause_start(norm, start):start]
+    return tail.startswith(tuple(r["after_verbs"])) and not any(a in before for a in r["other_actors"])
+
+
+def _foreign(name: str, place: str | None) -> bool:
+    """《山东省…》 is the province's; 《济南市…》 in a release about 滨州 is another city's."""
+    m = FOREIGN.match(name)
+    return bool(m) and (m.group(1).endswith("省") or bool(place) and place not in m.group(1))
+
+
+def _place(region: str | None) -> str | None:
+    if not region:
+        return None
+    stem = region.rstrip("市区县")
+    return stem if len(stem) >= 2 else region
+
+
+def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
+    place = _place(region)
+    chain = tuple(_rules("documents")["chain_separators"])
+    out, last_end = [], -10
+    for m in TITLE.finditer(norm):
+        name = text[m.start(1):m.end(1)].strip()
+        chained = last_end >= 0 and (m.start() == last_end or norm[last_end:m.start()].strip() in chain)
+        local = bool(place and place in name)
+        issued = chained or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
+        last_end = m.end() if issued else -10
+        if (local or issued) and not is_national(name) and not _foreign(name, place):
+            out.append(Initiative(name, "document", _evidence(text, norm, m.start(), m.end())))
+    return out
+
+
+def models(text: str, norm: str) -> list[Initiative]:
+    """A numbered label followed by the system it names: “1+5+N”工作体系 → 1+5+N工作体系."""
+    r = _rules("models")
+    systems = "|".join(longest_first(r["systems"]))
+    system = re.compile(rf"[^,;:。!?、“”\"《》\s]{{0,{r['system_window']}}}?(?:{systems})")
+    out = []
+    for m in QUOTED_LABEL.finditer(norm):
+        s = system.match(norm, m.end())
+        if s:
+            name = text[m.start():m.end()].strip("“”\"「」") + text[s.start():s.end()]
+            out.append(Initiative(name, "model", _evidence(text, norm, m.start(), s.end())))
+    return out
+
+
+def _honour(norm: str, a: int, name: str) -> bool:
+    r = _rules("programs")
+    return name.endswith(tuple(r["honour_suffixes"])) or any(v in norm[max(0, a - 8):a] for v in r["honour_verbs"])
+
+
+def _slogan(name: str) -> bool:
+    key = _key(name)
+    return key in _slogans() or re.sub("(改革|工作|活动|服务|理念|模式)$", "", key) in _slogans()
+
+
+def _description(name: str) -> bool:
+    """“调度、督导、考核”: a list of bare two-character verbs describes work, it names nothing."""
+    parts = name.split("、")
+    return len(parts) >= 3 and all(len(p) <= 2 for p in parts)
+
+
+def _launched(norm: str, a: int, b: int) -> bool:
+    """A programme noun right after the quote, or a launching verb before it in the clause."""
+    r = _rules("programs")
+    after = norm[b:b + r["noun_window"]]
+    after = after[:PUNCT.search(after).start()] if PUNCT.search(after) else after
+    if any(noun in after for noun in r["nouns"]):
+        return True
+    before = norm[_clause_start(norm, a):a]
+    before = before[max(before.rfind("”"), before.rfind("」"), before.rfind('"')) + 1:]
+    return any(v in before for v in r["verbs"])
+
+
+def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
+    r = _rules("programs")
+    out = []
+    for a, b in spans:
+        if norm[a] not in "“「『\"":
+            continue
+        name = text[a + 1:b - 1].strip()
+        if not (r["min_len"] <= len(name) <= r["max_len"]) or not re.search(r"[\u4e00-\u9fff]", name):
+            continue
+        if QUOTED_LABEL.fullmatch(norm[a:b]) or _slogan(name) or _honour(norm, a, name) or _description(name):
+            continue
+        if _launched(norm, a, b):
+            out.append(Initiative(name, "program", _evidence(text, norm, a, b)))
+    return out
+
+
+def _parts(s: str) -> list[str]:
+    parts, cur = [], ""
+    for w, _ in words(s):
+        if w in ("、", "和", "及", "以及", "并", "同时"):
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += w
+    return [p for p in parts + [cur] if p]
+
+
+def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
+    """成立峄城区金融矛盾纠纷调解委员会, 建立法治指数评估体系: named bodies and systems without quotes."""
+    r = _rules("bare_programs")
+    verbs = "|".join(longest_first(r["verbs"]))
+    suffix = re.compile(rf"^.*?(?:{'|'.join(longest_first(r['suffixes']))})")
+    out = []
+    for m in re.finditer(rf"(?:{verbs})了?", norm):
+        end = CLAUSE_MARK.search(norm, m.end())
+        pos = m.end()
+        stop = end.start() if end else len(norm)
+        for part in _parts(norm[pos:stop]):
+            start = norm.find(part, pos)
+            pos = start + len(part)
+            s = suffix.match(part)
+            name = s.group(0) if s else ""
+            counted = bool(re.search(r"\d", norm[start + len(name):stop]))  # 建成服务中心3215个: a kind, not a name
+            if (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(name.replace("(", "").replace(")", ""))
+                    and not re.match(r"[一二两三四五六七八九十0-9以在对为于]", name) and not inside(spans, start)
+                    and not counted):
+                out.append(Initiative(text[start:start + len(name)], "program",
+                                      _evidence(text, norm, start, start + len(name))))
+    return out
+
+
+def _dedupe(items: list[Initiative]) -> list[Initiative]:
+    seen: set[str] = set()
+    out = []
+    for i in items:
+        if _key(i.name) not in seen:
+            out.append(i)
+            seen.add(_key(i.name))
+    return out
+
+
+def find_initiatives(text: str, *, region: str | None = None) -> list[Initiative]:
+    """Documents, then models, then programmes, each name once."""
+    norm = normalize(text)
+    norm = norm[:body_end(norm)]
+    spans = quoted_spans(norm)
+    found = documents(text, norm, region) + models(text, norm) + programs(text, norm, spans)
+    return _dedupe(found + bare_programs(text, norm, spans))

@@ -1,0 +1,93 @@
+"""Name the hits of one clause, splitting lists into one metric per item.
+
+>>> from rules.hits import clause_hits
+>>> from rules.numbers import find_numbers
+>>> norm = "申请材料、办理环节、办理时限分别压减40%、68%、50%"
+>>> [(n, h.num.value) for h, n, _ in expand(norm, (0, len(norm)), None,
+...                                        clause_hits(norm, (0, len(norm)), find_numbers(norm), [], None), None)]
+[('申请材料压减', 40.0), ('办理环节压减', 68.0), ('办理时限压减', 50.0)]
+
+* 分别 lists: items before 分别, as many numbers after it (counts must agree, else no split:
+  分别进行了两次 is one metric).
+* Shared values: 办复率、满意率达到100% and 人大建议、政协提案,办复率均为100% give one metric per item.
+"""
+
+from __future__ import annotations
+
+from rules import indicator as ind
+from rules.hits import Hit
+from rules.segment import words
+from rules.tables import load
+
+Named = tuple[Hit, str, "tuple[int, int] | None"]
+"""A hit, its indicator, and the span its text should come from (None: its clause)."""
+
+LIST_GAPS = ("、", "和", "及", "与", ",", "")
+
+
+def _run_after(norm: str, hits: list[Hit], first: int) -> list[int]:
+    run = [first]
+    for i in range(first + 1, len(hits)):
+        if norm[hits[run[-1]].end:hits[i].left].strip() not in LIST_GAPS:
+            break
+        run.append(i)
+    return run
+
+
+def respectively(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None,
+                 hits: list[Hit]) -> dict[int, tuple[str, tuple[int, int]]]:
+    """分别 lists: hit index → (item name, text span)."""
+    p = norm.find(load("markers")["list_marker"], clause[0], clause[1])
+    first = next((i for i, h in enumerate(hits) if h.left > p), None) if p >= 0 else None
+    if first is None:
+        return {}
+    run = _run_after(norm, hits, first)
+    head = norm[clause[0]:p]
+    span = clause
+    if not head.strip() and prev:
+        head, span = norm[prev[0]:prev[1]], (prev[0], clause[1])
+    items = ind.items(ind.clean(head))
+    if len(run) < 2 or len(items) < len(run):
+        return {}
+    verb = ind.strip_trail("_" + norm[p + 2:hits[first].left])[1:]
+    return {i: (ind.clean(item) + verb, span) for i, item in zip(run, items[-len(run):])}
+
+
+def _rate_word(last: str) -> str:
+    toks = [w for w, _ in words(last)]
+    return "".join(toks[-2:]) if toks and len(toks[-1]) == 1 and len(toks) > 1 else (toks[-1] if toks else "")
+
+
+def shared(norm: str, pre: str, name: str, clause: tuple[int, int],
+           prev: tuple[int, int] | None) -> list[tuple[str, tuple[int, int] | None]]:
+    """One value for every item of a list: [(name, span)], or [] when there is no such list."""
+    marked = load("markers")["shared_marker"] in pre[-4:]
+    parts = ind.items(name)
+    if len(parts) >= 2 and (marked or all(p.endswith("率") for p in parts)):
+        tail = _rate_word(parts[-1]) if parts[-1].endswith("率") else ""
+        return [(p if p.endswith("率") or not tail else p + tail, None) for p in parts]
+    if marked and prev and "、" in norm[prev[0]:prev[1]] and len(parts) == 1:
+        return [(p + name, (prev[0], clause[1])) for p in ind.items(ind.clean(norm[prev[0]:prev[1]]))]
+    return []
+
+
+def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hits: list[Hit],
+           previous: str | None) -> list[Named]:
+    """Every hit of the clause with its indicator (several for list items)."""
+    listed = respectively(norm, clause, prev, hits)
+    out: list[Named] = []
+    left = clause[0]
+    for i, h in enumerate(hits):
+        if i in listed:
+            out.append((h, *listed[i]))
+        else:
+            pre = norm[left:h.left]
+            post = norm[h.end:hits[i + 1].left if i + 1 < len(hits) else clause[1]]
+            name = ind.name(pre, post, previous)
+            span = None
+            if not name and prev:  # 在2021年度全省考核中,我市位列全省第2名: the subject is the clause before
+                name, span = ind.name(norm[prev[0]:prev[1]], ""), (prev[0], clause[1])
+            out.extend((h, n, s) for n, s in shared(norm, pre, name, clause, prev) or [(name, span)])
+        previous = out[-1][1] if ind.has_noun(out[-1][1]) else previous
+        left = h.end
+    return out

@@ -1,0 +1,63 @@
+"""Find metrics: numbers with a unit, the indicator they measure, their clause and period.
+
+>>> [(m.indicator, m.value, m.unit, m.kind) for m in find_metrics("1-10月，全市新登记市场主体6.43万户。")]
+[('新登记市场主体', 64300.0, '户', 'count')]
+
+Which numbers count is decided in :mod:`rules.hits`; how each is named (including 分别 and 均
+lists) in :mod:`rules.listing` and :mod:`rules.indicator`. Here: walk the sentences, build the
+records, drop repeats.
+"""
+
+from __future__ import annotations
+
+from rules import indicator as ind
+from rules.hits import Hit, clause_hits
+from rules.listing import expand
+from rules.numbers import Number, find_numbers, normalize
+from rules.records import Metric
+from rules.text import body_end, clauses, clip, quoted_spans, sentences
+
+
+def find_metrics(text: str, *, published: str | None = None) -> list[Metric]:
+    """Every metric in ``text``, in order, each fact once."""
+    norm = normalize(text)
+    end = body_end(norm)
+    protected = quoted_spans(norm)
+    nums = find_numbers(norm[:end])
+    out: list[Metric] = []
+    for sent in sentences(norm[:end]):
+        out.extend(_sentence(text, norm, sent, nums, protected, published))
+    return _dedupe(out)
+
+
+def _sentence(text: str, norm: str, sent: tuple[int, int], nums: list[Number],
+              protected: list[tuple[int, int]], published: str | None) -> list[Metric]:
+    out: list[Metric] = []
+    cls = clauses(norm, *sent)
+    for k, clause in enumerate(cls):
+        in_clause = [n for n in nums if clause[0] <= n.start < clause[1]]
+        hits = clause_hits(norm, clause, in_clause, protected, published)
+        previous = out[-1].indicator if out else None
+        for hit, name, span in expand(norm, clause, cls[k - 1] if k else None, hits, previous):
+            out.append(metric(text, norm, sent, span or clause, hit, name))
+    return out
+
+
+def metric(text: str, norm: str, sent: tuple[int, int], span: tuple[int, int], hit: Hit, name: str) -> Metric:
+    a, b = clip(*span, hit.left, hit.end)
+    period = None
+    for m in ind.period_re().finditer(norm, sent[0], hit.num.start):
+        period = m.group(0)
+    return Metric(indicator=name, value=hit.num.value, unit=hit.unit, kind=hit.kind,
+                  text=text[a:b].strip(), approx=hit.approx, period=period, baseline=hit.baseline)
+
+
+def _dedupe(metrics: list[Metric]) -> list[Metric]:
+    seen: set[tuple[str, float, str]] = set()  # the same fact printed twice is reported once
+    out = []
+    for m in metrics:
+        key = (m.indicator, m.value, m.unit)
+        if key not in seen:
+            out.append(m)
+        seen.add(key)
+    return out

@@ -1,0 +1,165 @@
+"""Numbers as Chinese releases print them, scaled to base units.
+
+>>> parse_number("6.43万")
+64300.0
+>>> parse_number("一千二百")
+1200.0
+>>> [(n.value, n.approx) for n in find_numbers("受理案件一千余件，近7万人次，上百家")]
+[(1000.0, 'more'), (70000.0, 'near'), (100.0, 'more')]
+
+All positions refer to the original text: :func:`normalize` maps characters one to one, so the
+normalized copy has the same length (full-width digits and punctuation become ASCII).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from rules.tables import load, longest_first
+
+_FULL = "０１２３４５６７８９％．＋，：；（）！？　"
+_HALF = "0123456789%.+,:;()!? "
+NORMALIZE = str.maketrans(_FULL, _HALF)
+"""One-to-one character map: positions in the normalized text equal positions in the original."""
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+SCALES = {"万": 10**4, "亿": 10**8, "千": 10**3, "百": 10**2, "千万": 10**7, "百万": 10**6, "万亿": 10**12}
+
+ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
+CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A numeral found in text: ``value`` already scaled (4.6万 → 46000)."""
+
+    start: int
+    end: int
+    value: float
+    approx: str | None = None
+    arabic: bool = True
+    percent: bool = False  # 百分之三十: the unit is already said
+
+
+def normalize(text: str) -> str:
+    """Full-width digits and punctuation to ASCII, keeping every position."""
+    return text.translate(NORMALIZE)
+
+
+def parse_chinese(s: str) -> float:
+    """一千二百 → 1200, 十二 → 12, 两万三千 → 23000, 三万五 → 35000, 二〇二三 → 2023."""
+    if all(c in CN_DIGITS for c in s):
+        return float("".join(str(CN_DIGITS[c]) for c in s))
+    total, section, num, last = 0, 0, 0, 1
+    for c in s:
+        if c in CN_DIGITS:
+            num = CN_DIGITS[c]
+        elif c in CN_UNITS:
+            last = CN_UNITS[c]
+            section += (num or 1) * last
+            num = 0
+        elif c == "万":
+            total += (section + num) * 10**4
+            section, num, last = 0, 0, 10**4
+        elif c == "亿":
+            total = (total + section + num) * 10**8
+            section, num, last = 0, 0, 10**8
+    if num and s[-1] in CN_DIGITS and len(s) > 1 and s[-2] not in CN_DIGITS and last >= 100:
+        num = num * last // 10  # colloquial 三万五 = 35000, 一千二 = 1200
+    return float(total + section + num)
+
+
+def parse_number(s: str) -> float | None:
+    """Parse one numeral: Arabic (with ``,`` groups and full-width digits), Chinese or mixed (2亿, 4.6万)."""
+    s = normalize(s).strip()
+    m = re.fullmatch(rf"({ARABIC})(千万|百万|万亿|万|亿|千|百)?", s)
+    if m:
+        value = Decimal(m.group(1).replace(",", "")) * SCALES.get(m.group(2) or "", 1)
+        return float(value)
+    if re.fullmatch(CHINESE, s):
+        return parse_chinese(s)
+    if re.fullmatch(r"上[百千万]", s):
+        return float(SCALES[s[1]])
+    if s.startswith("百分之"):
+        return parse_number(s[3:])
+    return None
+
+
+@functools.cache
+def _pattern() -> re.Pattern[str]:
+    approx = load("markers")["approx"]
+    before = "|".join(map(re.escape, longest_first(approx["before"])))
+    inside = "|".join(map(re.escape, longest_first(approx["inside"])))
+    return re.compile(
+        rf"(?P<pre>{before})?"
+        rf"(?:(?P<pct>百分之)(?P<pnum>{ARABIC}|{CHINESE})"
+        rf"|(?P<up>上[百千万])"
+        rf"|(?P<num>{ARABIC})(?P<scale>千万|百万|万亿|万|亿|千)?"
+        rf"|(?P<cn>{CHINESE}))"
+        rf"(?P<inside>{inside})?"
+    )
+
+
+def _approx(m: re.Match[str], norm: str) -> str | None:
+    table = load("markers")
+    pre = m.group("pre")
+    blocked = pre and m.start() > 0 and norm[m.start() - 1] in table["approx_blockers"].get(pre, "")
+    if pre and not blocked:
+        return table["approx"]["before"][pre]
+    if m.group("up"):
+        return "more"
+    if m.group("inside"):
+        return table["approx"]["inside"][m.group("inside")]
+    return None
+
+
+def _value(m: re.Match[str]) -> float:
+    if m.group("pct"):
+        return parse_number(m.group("pnum")) or 0.0
+    if m.group("up"):
+        return float(SCALES[m.group("up")[1]])
+    if m.group("num"):
+        scale = SCALES.get(m.group("scale") or "", 1)
+        return float(Decimal(m.group("num").replace(",", "")) * scale)
+    return parse_chinese(m.group("cn"))
+
+
+def find_numbers(text: str) -> list[Number]:
+    """Every numeral in ``text`` with its approximation marker, in order."""
+    norm = normalize(text)
+    found = []
+    for m in _pattern().finditer(norm):
+        arabic = bool(m.group("num") or (m.group("pnum") and m.group("pnum")[0].isdigit()))
+        found.append(Number(m.start(), m.end(), _value(m), _approx(m, norm), arabic, bool(m.group("pct"))))
+    return found
+
+
+def approx_after(text: str, pos: int) -> tuple[str | None, int]:
+    """An approximation marker right after a unit (90%以上, 3个工作日以内): (approx, end)."""
+    after = load("markers")["approx"]["after"]
+    for word in longest_first(after):
+        if text.startswith(word, pos):
+            return after[word], pos + len(word)
+    return None, pos
+
+
+def is_damaged_date(digits: str, published: str | None) -> bool:
+    """``1215`` before 日 on a page published in December is 12月15日 with the 月 lost in scraping."""
+    if not published or not digits.isdigit() or len(digits) not in (3, 4):
+        return False
+    try:
+        pub = date.fromisoformat(published[:10])
+    except ValueError:
+        return False
+    months = {pub.month, (pub.month - 2) % 12 + 1}  # the release may report last month's event
+    for cut in (1, 2):
+        month, day = int(digits[:cut]), int(digits[cut:])
+        if month in months and 1 <= day <= 31 and len(digits[cut:]) == 2:
+            return True
+    return False
