@@ -1,0 +1,240 @@
+"""Read one article page: title, publication date, source and cleaned body text.
+
+Title: ``<meta name="ArticleTitle">``, then the page heading (h1, .title…), then ``<title>``
+minus its site and column parts. Published: meta (``PubDate``, ``Maketime``,
+``firstpublishedtime``, ``publishdate``), then labelled lines next to the title (发布时间:…,
+来源: …时间: …, ``2024-11-20 19:26:35 - 某某网站``), then the URL (``/art/2022/12/16/``,
+``t20221216_``) — never the body, a related list or the footer; None rather than a wrong date.
+Source: ``<meta name="ContentSource">`` or a 来源:/供稿: label. Body: see ``crawler.body``.
+
+Example::
+
+    >>> from crawler.records import FetchedPage
+    >>> html = ('<html><head><title>关于开展普法宣传的通知_通知公告_临川市司法局</title></head><body>'
+    ...         '<h1>关于开展普法宣传的通知</h1><div>发布时间：2022-12-16 09:30 来源：市司法局【打印】</div>'
+    ...         '<div id="zoom"><p>\u3000\u3000为深入推进全市普法宣传工作，现将有关事项通知如下。</p></div>'
+    ...         '</body></html>')
+    >>> page = FetchedPage("https://sfj.example.gov.cn/a.html", 200, b"", html, "utf-8", "text/html")
+    >>> article = parse_article(page)
+    >>> article.title, article.published, article.source
+    ('关于开展普法宣传的通知', '2022-12-16T09:30:00+08:00', '市司法局')
+    >>> article.text
+    '为深入推进全市普法宣传工作，现将有关事项通知如下。'
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+from crawler.body import clean_body, find_body, strip_junk
+from crawler.boilerplate import clean_lines, in_excluded_block, is_info_line
+from crawler.dates import DATE_RE, date_from_url, parse_date
+from crawler.errors import EmptyPage, NotHTML
+from crawler.html import (
+    Node,
+    block_lines,
+    cjk_count,
+    collapse_title,
+    collapse_ws,
+    meta_content,
+    node_text,
+    parse_html,
+    strip_line,
+)
+from crawler.records import Article, FetchedPage
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+TITLE_META = ("ArticleTitle",)
+PUBLISHED_META = ("PubDate", "Maketime", "firstpublishedtime", "publishdate", "article:published_time")
+SOURCE_META = ("ContentSource",)
+HEADING_SELECTORS = (
+    "h1", ".article-title", ".article_title", ".detail-title", ".title", "#title", ".tit", ".bt", "h2",
+)
+"""Where the article heading lives, most specific first; logos and nav headings are skipped."""
+
+TITLE_SPLIT_RE = re.compile(r"\s*(?:[|_—–－｜]+|(?<!\d)-|-(?!\d)|\s-\s)\s*")
+HEADER_WINDOW = 8
+"""How many lines after the title may hold the date/source line."""
+
+PRIMARY_DATE_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发表时间|发文日期)\s*[:：]\s*")
+GENERIC_DATE_LABEL_RE = re.compile(r"(?<!更新)(?<!修改)(?<!成文)(?<!截止)(?<!办结)(?:时间|日期)\s*[:：]\s*")
+"""时间/日期, but not 更新时间 (updated), 成文日期 (signed), 截止时间 (deadline)…"""
+LEADING_DATE_RE = re.compile(r"^\s*[\[【(（]?\s*" + DATE_RE.pattern)
+SOURCE_RE = re.compile(r"(?:信息来源|文章来源|来源|供稿单位|供稿)\s*[:：]\s*(.+)")
+SOURCE_END_RE = re.compile(
+    r"(?:发布|时间|日期|作者|浏览|点击|访问|阅读|字[体号]|分享|打印|责任编辑|编辑|【|\[|\||｜|\s{2,}|"
+    + DATE_RE.pattern + r")"
+)
+BODY_START, BODY_END = "\x00govwatch-body-start\x00", "\x00govwatch-body-end\x00"
+
+
+def parse_article(page: FetchedPage) -> Article:
+    """Parse ``page``; NotHTML for other content, EmptyPage when there is no body text."""
+    require_html(page)
+    tree = parse_html(page.text)
+    strip_junk(tree)
+    title = find_title(tree)
+    body = find_body(tree)
+    if body is None:
+        raise EmptyPage(page.url, "no body element with text")
+    clean_body(body)
+    before, body_lines = _split_lines(tree, body)
+    header, body_lines = _header_lines(before, body_lines, title)
+    text = "\n".join(clean_lines(body_lines))
+    if cjk_count(text) == 0:
+        raise EmptyPage(page.url, "body has no text")
+    published = find_published(tree, header, page.url)
+    source = meta_content(tree, *SOURCE_META) or find_source(header)
+    logger.info("parsed %s: %r published=%s chars=%d", page.url, title, published, len(text))
+    return Article(url=page.url, title=title, text=text, published=published, source=source)
+
+
+def require_html(page: FetchedPage) -> None:
+    """Raise NotHTML unless ``page`` is an HTML (or untyped, markup-looking) document."""
+    ctype = page.content_type.split(";")[0].strip().lower()
+    if ctype and ctype not in HTML_TYPES:
+        raise NotHTML(page.url, page.content_type)
+    head = page.text[:2048].lower()
+    if not ctype and (page.content[:5] == b"%PDF-" or "<" not in head):
+        raise NotHTML(page.url, page.content_type)
+
+
+def find_title(tree: LexborHTMLParser) -> str:
+    """ArticleTitle meta, else the page heading, else the best part of ``<title>``; "" if none."""
+    meta = meta_content(tree, *TITLE_META)
+    if meta and cjk_count(meta) + len(meta) >= 4:
+        return collapse_title(meta)
+    title_node = tree.css_first("title")
+    parts = split_title(title_node.text(deep=True)) if title_node else []
+    best = max(parts, key=cjk_count, default="")
+    headings = _headings(tree)
+    flat = best.replace(" ", "")
+    for heading in headings:
+        if heading.replace(" ", "") == flat or (len(heading) >= 4 and heading in flat):
+            return best
+    return next((h for h in headings if h not in parts), best)
+
+
+def split_title(title: str) -> list[str]:
+    """``文章标题-栏目-站点`` → its parts (hyphens between digits, as in 2022-2025, are kept)."""
+    return [p for p in (collapse_title(part) for part in TITLE_SPLIT_RE.split(title)) if p]
+
+
+def _headings(tree: LexborHTMLParser) -> list[str]:
+    out: list[str] = []
+    for selector in HEADING_SELECTORS:
+        for node in tree.css(selector):
+            text = node_text(node)
+            if 4 <= cjk_count(text) and len(text) <= 150 and not in_excluded_block(node) and text not in out:
+                out.append(text)
+    return out
+
+
+def _split_lines(tree: LexborHTMLParser, body: Node) -> tuple[list[str], list[str]]:
+    """The page's lines before the body, and the body's lines."""
+    body.insert_before(f"\n{BODY_START}\n")
+    body.insert_after(f"\n{BODY_END}\n")
+    lines = block_lines(tree.body or tree.root)  # type: ignore[arg-type]
+    start = lines.index(BODY_START)
+    end = lines.index(BODY_END, start)
+    return lines[:start], lines[start + 1 : end]
+
+
+def _header_lines(before: list[str], body: list[str], title: str) -> tuple[list[str], list[str]]:
+    """Lines that may carry the date and source: next to the title, outside or at the top of the body."""
+    at = _title_index(before, title)
+    header = before[max(0, at - 2) : at + 1 + HEADER_WINDOW] if at >= 0 else before[-HEADER_WINDOW:]
+    lead = _title_index(body[:3], title) + 1
+    while lead < min(len(body), 5) and is_info_line(body[lead]) and cjk_count(body[lead]) < 60:
+        lead += 1
+    return header + body[:lead], body[lead:]
+
+
+def _title_index(lines: list[str], title: str) -> int:
+    if not title:
+        return -1
+    for i, line in enumerate(lines):
+        flat = collapse_ws(line)
+        if flat == title or (cjk_count(flat) >= 4 and (flat in title or title in flat) and len(flat) < 200):
+            return i
+    return -1
+
+
+def find_published(tree: LexborHTMLParser, header: list[str], url: str) -> str | None:
+    """Meta, then labelled header lines, then a header line starting with a date, then the URL."""
+    meta = meta_content(tree, *PUBLISHED_META)
+    published = parse_date(meta) if meta else None
+    for pattern in (PRIMARY_DATE_LABEL_RE, GENERIC_DATE_LABEL_RE):
+        published = published or _labelled_date(header, pattern)
+    for line in header:
+        if published is None and LEADING_DATE_RE.match(line):
+            published = parse_date(line)
+    return published or date_from_url(url)
+
+
+def _labelled_date(lines: list[str], label: re.Pattern[str]) -> str | None:
+    for line in lines:
+        for match in label.finditer(line):
+            value = parse_date(line[match.end() : match.end() + 40])
+            if value and DATE_RE.match(line[match.end() :]):
+                return value
+    return None
+
+
+def find_source(header: list[str]) -> str | None:
+    """The 来源:/供稿: value, cut before the next label on a glued line."""
+    for line in header:
+        match = SOURCE_RE.search(line)
+        if match:
+            value = SOURCE_END_RE.split(match.group(1), maxsplit=1)[0].strip(" :：,，;；")
+            if value and len(value) <= 40:
+                return value
+    return None
+
+
+def parse_text(text: str, *, url: str = "") -> Article:
+    """Read a release saved as plain text: page furniture, a title line, a date/source line, the body.
+
+    The title is the first line near the top that reads like a headline (Chinese, not a sentence,
+    not navigation); the date and source come only from the lines right around it.
+
+    Example::
+
+        >>> article = parse_text("网站首页 > 工作动态\\n某区召开法治讲座\\n来源: 某区司法局时间: 2021-03-08\\n"
+        ...                      "某区司法局组织开展法治讲座,机关干部一百余人参加学习。")
+        >>> article.title, article.published, article.source
+        ('某区召开法治讲座', '2021-03-08', '某区司法局')
+        >>> article.text
+        '某区司法局组织开展法治讲座,机关干部一百余人参加学习。'
+    """
+    lines = [line for line in (strip_line(raw) for raw in text.splitlines()) if line]
+    at = next((i for i, line in enumerate(lines[:HEADER_WINDOW]) if _headline(line)), -1)
+    title = collapse_title(lines[at]) if at >= 0 else ""
+    lead = at + 1
+    while lead < min(len(lines), at + 1 + 3) and is_info_line(lines[lead]) and cjk_count(lines[lead]) < 60:
+        lead += 1
+    header = lines[max(0, at) : lead]
+    body = "\n".join(clean_lines(lines[lead:]))
+    if cjk_count(body) == 0:
+        raise EmptyPage(url or "<text>", "no body text")
+    published = find_published(parse_html(""), header, url)
+    return Article(url=url, title=title, text=body, published=published, source=find_source(header))
+
+
+def _headline(line: str) -> bool:
+    flat = collapse_ws(line)
+    return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!"))
+            and not is_info_line(flat) and not in_nav(flat))
+
+
+def in_nav(line: str) -> bool:
+    """Navigation and welcome lines at the top of a scraped page."""
+    return bool(NAV_LINE_RE.search(line))
+
+
+NAV_LINE_RE = re.compile(r"欢迎|当前位置|现在的位置|网站地图|首页\s*[>>»]|简体|无障碍|登录|注册")

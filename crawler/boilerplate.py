@@ -1,0 +1,109 @@
+"""What is not content: blocks (navigation, header, footer, pagination, 相关阅读) and lines (【打印本页】…).
+
+Rules are data: tag names, class/id words, headings that open a related-articles block, and
+regular expressions for boilerplate lines. ``crawler.discover`` uses the block rules to skip links;
+``crawler.body`` uses both to clean an article body.
+
+Example::
+
+    >>> clean_lines(["\u3000\u3000第一段正文。", "【打印本页】【关闭窗口】", "分享到：微信 微博",
+    ...              "第二段正文。", "相关阅读", "另一篇文章的标题"])
+    ['第一段正文。', '第二段正文。']
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.html import Node, ancestors, class_tokens, collapse_ws, node_text
+
+EXCLUDED_TAGS = frozenset({"nav", "header", "footer", "aside"})
+EXCLUDED_CLASS_PARTS = (
+    "nav", "menu", "header", "footer", "foot", "breadcrumb", "crumb", "pagination", "pager", "pagebar",
+    "page_div", "related", "relate", "recommend", "sidebar", "copyright", "xgyd", "tjyd", "xgwz",
+    "friend", "yqlj", "share",
+)
+"""Class names or ids containing one of these mark a non-content block."""
+
+EXCLUDED_CLASSES = frozenset("top bottom page pages links link".split())
+"""…or being exactly one of these."""
+
+EXCLUDED_CLASS_WORDS = frozenset("head side fenye paging position location dqwz".split())
+"""…or having one of these as a ``_``/``-`` separated word (``side_news``, ``list-head``)."""
+
+RELATED_MARKERS = tuple(
+    "相关阅读 推荐阅读 相关文章 相关链接 相关新闻 延伸阅读 今日热搜 "
+    "热点推荐 热点新闻 热门文章 点击排行 猜你喜欢".split()
+)
+"""Headings that open a block of links to other articles."""
+
+RELATED_SCAN_DEPTH = 6
+"""How many ancestors of a link to check for a related-articles heading."""
+
+_CUT_TOKENS = (
+    r"[【\[]\s*(?:打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|收藏本页|加入收藏)\s*[】\]]",
+    r"[【\[]?\s*字[体号]\s*[:：]?\s*[【\[]?\s*大\s*中\s*小\s*[】\]]?",
+    r"(?:打印本页|关闭窗口)",
+    r"分享到\s*[:：]?.*$",
+    r"扫一扫在手机(?:上)?打开当前页",
+    r"[【\[]\s*(?:我要纠错|纠错)\s*[】\]]",
+)
+CUT_TOKEN_RE = re.compile("|".join(_CUT_TOKENS))
+"""Boilerplate pieces removed from inside a line; a line left with no text is dropped."""
+
+DROP_LINE_RE = re.compile(
+    r"^(?:(?:责任编辑|编辑|审核人?|审稿|校对|供稿|来源|信息来源|作者|浏览次数|点击数|阅读次数|访问量)\s*[:：].{0,40}"
+    r"|(?:发布时间|发布日期|时间|日期)\s*[:：].{0,80}"
+    r"|(?:您现在的位置|当前位置|您的位置|所在位置).*"
+    r"|欢迎访问.{0,40}|网站首页.{0,40}|简体\s*繁体.*|无障碍.{0,10}"
+    r"|(?:上一篇|下一篇)\s*[:：].*)$"
+)
+"""Whole lines that are metadata or chrome, not content."""
+
+TAIL_MARKER_RE = re.compile(r"^(?:" + "|".join(RELATED_MARKERS) + r")\s*[:：]?\s*$")
+"""A line that starts a related-articles tail: it and everything after it go."""
+
+INFO_LINE_RE = re.compile(r"(?:发布|来源|供稿|时间|日期|作者|浏览|点击|字[体号]|打印)\s*[:：]?")
+
+
+def is_excluded(node: Node) -> bool:
+    """True for a navigation/header/footer/pagination/share/related block."""
+    if node.tag in EXCLUDED_TAGS:
+        return True
+    for token in class_tokens(node):
+        if token in EXCLUDED_CLASSES or EXCLUDED_CLASS_WORDS.intersection(re.split(r"[_-]", token)):
+            return True
+        if any(part in token for part in EXCLUDED_CLASS_PARTS):
+            return True
+    return False
+
+
+def opens_with_related_heading(node: Node) -> bool:
+    return any(marker in node_text(node)[:12] for marker in RELATED_MARKERS)
+
+
+def in_excluded_block(node: Node) -> bool:
+    """True when ``node`` sits inside an excluded block or a related-articles block."""
+    for depth, parent in enumerate(ancestors(node)):
+        if is_excluded(parent):
+            return True
+        if depth < RELATED_SCAN_DEPTH and opens_with_related_heading(parent):
+            return True
+    return False
+
+
+def clean_lines(lines: list[str]) -> list[str]:
+    """Drop boilerplate lines and pieces; stop at a related-articles heading."""
+    out: list[str] = []
+    for line in lines:
+        if TAIL_MARKER_RE.match(line):
+            break
+        line = CUT_TOKEN_RE.sub(" ", line).strip(" \u3000\xa0|｜")
+        if line and not DROP_LINE_RE.match(collapse_ws(line)):
+            out.append(line)
+    return out
+
+
+def is_info_line(line: str) -> bool:
+    """A short line of article metadata (发布时间:… 来源:… 【字体:大 中 小】)."""
+    return len(line) <= 160 and bool(INFO_LINE_RE.search(line))

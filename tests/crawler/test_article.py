@@ -1,0 +1,244 @@
+"""Tests for crawler.article (and crawler.body): saved pages, must-appear and must-not-appear phrases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from crawler.article import parse_article, split_title
+from crawler.errors import EmptyPage, NotHTML
+from crawler.records import Article, FetchedPage
+
+TRS_URL = "https://sfj.linchuan.gov.cn/zwgk/tzgg/202212/t20221216_1234567.html"
+HANWEB_URL = "https://www.linquan.gov.cn/art/2021/3/9/art_1812_4000001.html"
+
+Reader = Callable[[str], str]
+
+
+def page(html: str, url: str = "https://www.mouqu.gov.cn/a.html", content_type: str = "text/html"
+         ) -> FetchedPage:
+    return FetchedPage(url=url, status=200, content=html.encode(), text=html, encoding="utf-8",
+                       content_type=content_type)
+
+
+def article(html: str, url: str = "https://www.mouqu.gov.cn/a.html") -> Article:
+    return parse_article(page(html, url))
+
+
+BODY = '<div id="zoom"><p>　　某区司法局组织开展法治讲座，机关干部一百余人参加学习。</p></div>'
+
+
+# --- TRS article -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trs(page_text: Reader) -> Article:
+    return article(page_text("trs_article.html"), TRS_URL)
+
+
+def test_trs_article_metadata(trs: Article) -> None:
+    assert trs.title == "临川市司法局关于开展第五届法治宣传教育月系列活动的通知"
+    assert trs.published == "2022-12-16T10:25:00+08:00"
+    assert trs.source == "临川市司法局普法与依法治理科"
+    assert trs.url == TRS_URL
+
+
+def test_trs_article_body(trs: Article) -> None:
+    lines = trs.text.split("\n")
+    assert lines[0] == "各区县司法局，局机关各科室："
+    assert "为深入学习宣传习近平法治思想，推动全民守法普法" in lines[1]
+    assert "弘扬宪法精神，建设法治临川。" in lines
+    assert "12月4日 宪法宣传进社区" in lines
+    assert lines[-1] == "2022年12月15日"
+    assert all(line == line.strip(" \u3000") and line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["脚本里的标题", "欢迎访问", "网站首页", "当前位置", "您现在的位置", "侧栏最新发布", "2023-01-05",
+     "打印", "关闭窗口", "字体", "分享到", "微信", "扫一扫", "相关阅读", "律师行业党建", "责任编辑",
+     "周小燕", "版权所有", "网站地图",
+     "2023-01-06", "发布时间", "text-indent"],
+)
+def test_trs_article_body_has_no_chrome(trs: Article, phrase: str) -> None:
+    assert phrase not in trs.text
+
+
+# --- Hanweb article --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hanweb(page_text: Reader) -> Article:
+    return article(page_text("hanweb_article.html"), HANWEB_URL)
+
+
+def test_hanweb_article_metadata(hanweb: Article) -> None:
+    assert hanweb.title == "临泉市推行行政执法“三项制度”工作综述"
+    # the glued 来源/时间 line wins over the (different) date in this URL and the 索引号 table's dates
+    assert hanweb.published == "2021-03-08"
+    assert hanweb.source == "临泉市司法局"
+
+
+def test_hanweb_article_body(hanweb: Article) -> None:
+    assert hanweb.text.split("\n") == [
+        "今年以来，临泉市司法局以推行行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度为抓手，"
+        "全面规范行政执法行为。",
+        "全市四十二个执法部门全部建立执法信息公示平台，累计公示执法信息一万余条。",
+        "下一步，临泉市将持续深化“三项制度”落实，推动严格规范公正文明执法。",
+    ]
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["索引号", "11370000MB", "发布机构", "成文日期", "2021-03-01", "临泉市司法局门户网站", "侧栏最新发布",
+     "打印本页",
+     "相关链接", "行政复议体制改革", "版权所有", "浏览次数", "ZJEG"],
+)
+def test_hanweb_article_body_has_no_chrome(hanweb: Article, phrase: str) -> None:
+    assert phrase not in hanweb.text
+
+
+# --- metadata rules as data ------------------------------------------------------------------
+
+HEADER_CASES = [
+    # (html before the body, url, expected published, expected source)
+    ("<h1>某区召开法治讲座</h1><p>发布时间:2017-03-14【字体:大中小】来源:市环保局【打印本页】【关闭窗口】</p>",
+     "https://www.mouqu.gov.cn/a.html", "2017-03-14", "市环保局"),
+    ("<h1>某区召开法治讲座</h1><p>来源: 峄城区司法局时间: 2021-03-08</p>",
+     "https://www.mouqu.gov.cn/a.html", "2021-03-08", "峄城区司法局"),
+    ("<h1>某区召开法治讲座</h1><div>2024-11-20 19:26:35 - 某市政府研究室网站</div>",
+     "https://www.mouqu.gov.cn/a.html", "2024-11-20T19:26:35+08:00", None),
+    ("<h1>某区召开法治讲座</h1><div>发布日期：2020 年 03 月 16 日 供稿：某区司法局 浏览次数：12</div>",
+     "https://www.mouqu.gov.cn/a.html", "2020-03-16", "某区司法局"),
+    ("<h1>某区召开法治讲座</h1>", "https://www.mouqu.gov.cn/art/2022/12/6/art_1_2.html", "2022-12-06", None),
+    ("<h1>某区召开法治讲座</h1>", "https://www.mouqu.gov.cn/zwgk/202212/t20221216_1.html",
+     "2022-12-16", None),
+    ("<h1>某区召开法治讲座</h1><p>更新时间：2023-05-05</p>", "https://www.mouqu.gov.cn/a.html", None, None),
+    ("<h1>某区召开法治讲座</h1>", "https://www.mouqu.gov.cn/a.html", None, None),
+    ("<meta name='Maketime' content='2021-06-01 08:05:09'><h1>某区召开法治讲座</h1>"
+     "<p>发布日期：2021-06-02</p>",
+     "https://www.mouqu.gov.cn/a.html", "2021-06-01T08:05:09+08:00", None),
+    ('<meta name="firstpublishedtime" content="2022-06-28-11:59:00"><h1>某区召开法治讲座</h1>',
+     "https://www.mouqu.gov.cn/a.html", "2022-06-28T11:59:00+08:00", None),
+    ('<meta name="ContentSource" content="某区融媒体中心"><h1>某区召开法治讲座</h1><p>来源：别的来源</p>',
+     "https://www.mouqu.gov.cn/a.html", None, "某区融媒体中心"),
+]
+
+
+@pytest.mark.parametrize(("head", "url", "published", "source"), HEADER_CASES)
+def test_published_and_source(head: str, url: str, published: str | None, source: str | None) -> None:
+    got = article(f"<html><body>{head}{BODY}</body></html>", url)
+    assert (got.published, got.source) == (published, source)
+
+
+def test_dates_in_body_related_list_or_footer_are_never_used() -> None:
+    html = """<html><body><h1>某区召开法治讲座</h1>
+      <div id="zoom"><p>　　2022年6月28日，某区司法局组织开展法治讲座，机关干部一百余人参加学习。</p>
+        <p>日期：2022-06-29 活动报名截止。</p></div>
+      <div class="related"><h3>相关阅读</h3>
+        <ul><li><a href="/b.html">某区另一条新闻的标题</a>2022-05-05</li></ul></div>
+      <div class="footer">发布时间：2023-01-01 版权所有</div></body></html>"""
+    assert article(html).published is None
+
+
+def test_blocks_inside_the_body_are_dropped() -> None:
+    html = """<html><body><h1>某区召开法治讲座</h1><div class="TRS_Editor">
+      <p>　　某区司法局组织开展法治讲座，机关干部一百余人参加学习。</p>
+      <table><tr><td>索引号</td><td>000-2023-01</td><td>发布机构</td><td>某区司法局</td></tr>
+        <tr><td>成文日期</td><td>2023-01-01</td></tr></table>
+      <p>　　讲座围绕新修订的行政复议法展开。</p>
+      <div class="bdsharebuttonbox"><a>QQ空间</a><a>新浪微博</a></div>
+      <ul class="xgwz"><li><a href="/b.html">别的文章标题在这里</a></li></ul>
+    </div></body></html>"""
+    assert article(html).text.split("\n") == [
+        "某区司法局组织开展法治讲座，机关干部一百余人参加学习。", "讲座围绕新修订的行政复议法展开。",
+    ]
+
+
+def test_glued_info_line_inside_the_body_container() -> None:
+    html = """<html><head><title>某区召开法治讲座-某区人民政府</title></head><body><div id="content">
+      <h2>某区召开法治讲座</h2><p>发布时间：2023-04-01 来源：某区司法局</p>
+      <p>　　某区司法局组织开展法治讲座，机关干部一百余人参加学习。</p></div></body></html>"""
+    got = article(html)
+    assert (got.title, got.published, got.source) == ("某区召开法治讲座", "2023-04-01", "某区司法局")
+    assert got.text == "某区司法局组织开展法治讲座，机关干部一百余人参加学习。"
+
+
+TITLE_CASES = [
+    # a line break inside a title is markup wrapping; a space between two clauses is the headline's own
+    ('<meta name="ArticleTitle" content=" 某区召开\n法治讲座 ">', "", "某区召开法治讲座"),
+    ('<meta name="ArticleTitle" content="某区提速增效 企业开办压缩至0.5个工作日">', "", "某区提速增效 企业开办压缩至0.5个工作日"),
+    ('<meta name="ArticleTitle" content="某区\r\nBcc: x@example.org召开法治讲座">', "", "某区 Bcc: x@example.org召开法治讲座"),
+    ("", '<div class="header"><h1 class="logo">某区人民政府</h1></div><h1>某区召开\n   法治讲座</h1>',
+     "某区召开法治讲座"),
+    ("<title>某区召开法治讲座 - 工作动态 - 某区人民政府</title>", "", "某区召开法治讲座"),
+    ("<title>某区人民政府|某区召开2022-2025年法治讲座_工作动态</title>", "", "某区召开2022-2025年法治讲座"),
+    ("<title>某区召开法治讲座—某区人民政府</title>", "<h1>某区人民政府</h1>", "某区召开法治讲座"),
+]
+
+
+@pytest.mark.parametrize(("head", "body_top", "title"), TITLE_CASES)
+def test_title(head: str, body_top: str, title: str) -> None:
+    assert article(f"<html><head>{head}</head><body>{body_top}{BODY}</body></html>").title == title
+
+
+def test_split_title_keeps_year_ranges() -> None:
+    parts = split_title("某区2022-2025年普法规划_通知公告_某区政府")
+    assert parts == ["某区2022-2025年普法规划", "通知公告", "某区政府"]
+
+
+# --- body fallback and failures --------------------------------------------------------------
+
+
+def test_fallback_picks_the_densest_text_block() -> None:
+    html = """<html><body><div class="topbar"><a href="/">首页</a><a href="/a/">机构概况</a></div>
+      <div class="wrap"><div class="l"><p><a href="/x.html">链接里很长的一段导航文字不是正文内容</a></p></div>
+      <div class="r"><p>　　某区召开全面依法治区委员会会议，研究部署下一阶段重点工作。</p>
+      <p>　　会议强调，要坚持依法行政，加快建设法治政府。</p></div></div>
+      <div class="ft"><p>主办单位：某区人民政府办公室　联系电话：0000-0000000</p></div></body></html>"""
+    assert article(html).text.split("\n") == [
+        "某区召开全面依法治区委员会会议，研究部署下一阶段重点工作。",
+        "会议强调，要坚持依法行政，加快建设法治政府。",
+    ]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<html><head><meta name="ArticleTitle" content="某区召开法治讲座"></head><body>'
+        '<div class="nav">首页</div>'
+        '<h1>某区召开法治讲座</h1><div class="TRS_Editor"> <p>　　</p></div></body></html>',
+        "<html><body><h1>某区召开法治讲座</h1><div id='zoom'><img src='a.jpg'></div></body></html>",
+        "<html><body><h1>某区召开法治讲座</h1></body></html>",
+    ],
+)
+def test_header_without_body_is_empty(html: str) -> None:
+    with pytest.raises(EmptyPage):
+        article(html)
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [(b"%PDF-1.7 binary", "application/pdf"), (b"%PDF-1.7 binary", ""), (b'{"a": 1}', "application/json"),
+     (b"plain words only", "")],
+)
+def test_not_html(content: bytes, content_type: str) -> None:
+    fetched = FetchedPage("https://www.mouqu.gov.cn/f", 200, content, content.decode(), "utf-8", content_type)
+    with pytest.raises(NotHTML):
+        parse_article(fetched)
+
+
+def test_gbk_page_labelled_gb2312_parses_intact() -> None:
+    from crawler.encoding import decode
+
+    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+            '<title>朱镕基同志题词展览开幕-某区</title></head><body><h1>朱镕基同志题词展览开幕</h1>'
+            '<div id="zoom"><p>　　王堃等同志参观了朱镕基同志题词展览，并就法治宣传进行交流。</p></div>'
+            '</body></html>')
+    content = html.encode("gbk")
+    text, encoding = decode(content, "text/html; charset=gb2312")
+    fetched = FetchedPage("https://www.mouqu.gov.cn/a.html", 200, content, text, encoding, "text/html")
+    got = parse_article(fetched)
+    assert got.title == "朱镕基同志题词展览开幕"
+    assert got.text == "王堃等同志参观了朱镕基同志题词展览，并就法治宣传进行交流。"
