@@ -105,6 +105,7 @@ def test_monitor_end_to_end(tmp_path: Path, database_url: str, run_env: dict[str
         cfg = tmp_path / "govwatch.yaml"
         write_config(cfg, trs, hanweb, receiver, smtp)
         store = Store.connect(database_url)
+        store.create_all()  # the monitor creates the same tables; we poll them from the start
         proc = start(cfg, data, run_env)
         try:
             wait_until(lambda: baseline_done(store), 60, "the first crawl of both sites")
