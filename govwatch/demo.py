@@ -100,10 +100,11 @@ def run_demo(*, data_dir: Path | None, duration: float = 60.0, workers: int = 2)
         )
         click.echo(f"sample sites:   {trs.list_url} (TRS)   {hanweb.list_url} (Hanweb)")
         click.echo(f"webhook:        {receiver.url}    SMTP: {smtp.host}:{smtp.port}    data: {data_dir}")
+        store = Store.connect(settings.database_url)
+        store.create_all()
         stop = threading.Event()
         daemon = threading.Thread(target=run_daemon, args=(settings,), kwargs={"stop": stop}, daemon=True)
         daemon.start()
-        store = Store.connect(settings.database_url)
         try:
             _script(store, trs, hanweb, _Printer(receiver, smtp, secret), duration)
         except KeyboardInterrupt:
@@ -140,7 +141,7 @@ def _script(store: Store, trs: TrsSite, hanweb: HanwebSite, printer: _Printer, d
         "Publishing new releases:"
     )
     sites = [trs, hanweb]
-    turn = 0
+    turn = published = 0
     next_publish = time.monotonic()
     while time.monotonic() - start < duration:
         if time.monotonic() >= next_publish and any(s.pending for s in sites):
@@ -148,10 +149,11 @@ def _script(store: Store, trs: TrsSite, hanweb: HanwebSite, printer: _Printer, d
             rel = site.publish_next()
             turn += 1
             if rel:
+                published += 1
                 click.echo(f"published  {site.region} · {rel.title}")
             next_publish = time.monotonic() + 4.0
         printer.poll()
-        if not any(s.pending for s in sites) and printer.seen_hooks >= 4 and time.monotonic() > next_publish + 4:
+        if not any(s.pending for s in sites) and printer.seen_hooks >= published and time.monotonic() > next_publish + 4:
             break
         time.sleep(0.2)
     printer.poll()

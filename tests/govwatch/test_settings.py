@@ -59,8 +59,12 @@ def test_example_config(tmp_path: Path) -> None:
 
 
 def test_environment_overrides(tmp_path: Path) -> None:
-    env = {"GOVWATCH_REDIS_URL": "redis://r:6379/0", "GOVWATCH_DATABASE_URL": "postgresql://u@db/test",
-           "GOVWATCH_DATA_DIR": str(tmp_path / "elsewhere"), "GOVWATCH_CONFIG": str(write(tmp_path, EXAMPLE))}
+    env = {
+        "GOVWATCH_REDIS_URL": "redis://r:6379/0",
+        "GOVWATCH_DATABASE_URL": "postgresql://u@db/test",
+        "GOVWATCH_DATA_DIR": str(tmp_path / "elsewhere"),
+        "GOVWATCH_CONFIG": str(write(tmp_path, EXAMPLE)),
+    }
     s = load_settings(env=env)
     assert s.redis_url == "redis://r:6379/0"
     assert s.database_url == "postgresql+psycopg://u@db/test"
@@ -68,16 +72,21 @@ def test_environment_overrides(tmp_path: Path) -> None:
     assert len(s.sites) == 2
 
 
-@pytest.mark.parametrize("text,message", [
-    ("sites:\n  - {id: a, list_urls: [http://x/]}\n", "region"),
-    ("sites:\n  - {id: a, region: 枣庄市}\n", "list_urls"),
-    ("sites:\n  - {id: a, region: r, list_urls: [ftp://x/]}\n", "not http"),
-    ("sites:\n  - {id: a, region: r, list_urls: [http://x/]}\n  - {id: a, region: r, list_urls: [http://y/]}\n",
-     "duplicate"),
-    ("subscribers:\n  - {id: s}\n", "email address, a webhook"),
-    ("smtp: {security: tls13}\n", "security"),
-    ("sites: [\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("sites:\n  - {id: a, list_urls: [http://x/]}\n", "region"),
+        ("sites:\n  - {id: a, region: 枣庄市}\n", "list_urls"),
+        ("sites:\n  - {id: a, region: r, list_urls: [ftp://x/]}\n", "not http"),
+        (
+            "sites:\n  - {id: a, region: r, list_urls: [http://x/]}\n  - {id: a, region: r, list_urls: [http://y/]}\n",
+            "duplicate",
+        ),
+        ("subscribers:\n  - {id: s}\n", "email address, a webhook"),
+        ("smtp: {security: tls13}\n", "security"),
+        ("sites: [\n", "not valid YAML"),
+    ],
+)
 def test_bad_config_has_a_clear_message(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_settings(write(tmp_path, text), tmp_path, env={})

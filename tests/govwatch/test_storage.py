@@ -25,16 +25,22 @@ def test_add_articles_is_idempotent(store: Store) -> None:
     again = store.add_articles("zz", "枣庄市", [ref("http://a/2.html"), ref("http://a/3.html")], silent=False)
     assert len(first) == 2 and len(again) == 1
     assert store.known_urls(["http://a/1.html", "http://a/3.html", "http://a/9.html"]) == {
-        "http://a/1.html", "http://a/3.html"}
+        "http://a/1.html",
+        "http://a/3.html",
+    }
     assert store.article(first[0])["silent"] is True
     assert store.article(again[0])["silent"] is False
 
 
 def test_outbox_written_once(store: Store) -> None:
     [aid] = store.add_articles("zz", "枣庄市", [ref("http://a/1.html")], silent=False)
-    ev = NewEvent(id=f"release.new:{aid}", type="release.new", region="枣庄市", data={"article": {"title": "t"}},
-                  deliveries=(NewDelivery("analyst", "email", "a@example.org"),
-                              NewDelivery("hook", "webhook", "http://h/")))
+    ev = NewEvent(
+        id=f"release.new:{aid}",
+        type="release.new",
+        region="枣庄市",
+        data={"article": {"title": "t"}},
+        deliveries=(NewDelivery("analyst", "email", "a@example.org"), NewDelivery("hook", "webhook", "http://h/")),
+    )
     fields = dict(title="t", text="正文", content_hash="h1", facts={}, region="枣庄市")
     rows = [dict(region="枣庄市", kind="metric", name="出庭应诉率", value=100.0, unit="%", period=None, data={})]
     created = store.save_processed(aid, fields=fields, fact_rows=rows, new_events=[ev])
