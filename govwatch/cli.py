@@ -31,6 +31,8 @@ def _setup_logging(level: str) -> None:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
+    if level != "DEBUG":
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 class Ctx:

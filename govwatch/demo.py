@@ -153,7 +153,11 @@ def _script(store: Store, trs: TrsSite, hanweb: HanwebSite, printer: _Printer, d
                 click.echo(f"published  {site.region} · {rel.title}")
             next_publish = time.monotonic() + 4.0
         printer.poll()
-        if not any(s.pending for s in sites) and printer.seen_hooks >= published and time.monotonic() > next_publish + 4:
+        if (
+            not any(s.pending for s in sites)
+            and printer.seen_hooks >= published
+            and time.monotonic() > next_publish + 4
+        ):
             break
         time.sleep(0.2)
     printer.poll()

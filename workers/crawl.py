@@ -11,8 +11,8 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
-from crawler.discover import discover
 from crawler.article import require_html
+from crawler.discover import discover
 from crawler.errors import CrawlError, EmptyPage
 from crawler.records import ArticleRef, ListPage
 from govwatch.settings import SiteConfig

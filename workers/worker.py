@@ -32,6 +32,8 @@ def run_worker(
     runtime.init(settings, conn)
     worker = SimpleWorker([Queue(q, connection=conn) for q in queues], connection=conn, name=name)
     try:
-        return worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
+        # RQ logs several lines per job at INFO; our jobs log what matters (site, URL, result)
+        level = "DEBUG" if settings.log_level == "DEBUG" else "WARNING"
+        return worker.work(burst=burst, with_scheduler=True, logging_level=level)
     finally:
         runtime.reset()

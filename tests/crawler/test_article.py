@@ -16,10 +16,10 @@ HANWEB_URL = "https://www.linquan.gov.cn/art/2021/3/9/art_1812_4000001.html"
 Reader = Callable[[str], str]
 
 
-def page(html: str, url: str = "https://www.mouqu.gov.cn/a.html", content_type: str = "text/html"
-         ) -> FetchedPage:
-    return FetchedPage(url=url, status=200, content=html.encode(), text=html, encoding="utf-8",
-                       content_type=content_type)
+def page(html: str, url: str = "https://www.mouqu.gov.cn/a.html", content_type: str = "text/html") -> FetchedPage:
+    return FetchedPage(
+        url=url, status=200, content=html.encode(), text=html, encoding="utf-8", content_type=content_type
+    )
 
 
 def article(html: str, url: str = "https://www.mouqu.gov.cn/a.html") -> Article:
@@ -56,10 +56,30 @@ def test_trs_article_body(trs: Article) -> None:
 
 @pytest.mark.parametrize(
     "phrase",
-    ["脚本里的标题", "欢迎访问", "网站首页", "当前位置", "您现在的位置", "侧栏最新发布", "2023-01-05",
-     "打印", "关闭窗口", "字体", "分享到", "微信", "扫一扫", "相关阅读", "律师行业党建", "责任编辑",
-     "周小燕", "版权所有", "网站地图",
-     "2023-01-06", "发布时间", "text-indent"],
+    [
+        "脚本里的标题",
+        "欢迎访问",
+        "网站首页",
+        "当前位置",
+        "您现在的位置",
+        "侧栏最新发布",
+        "2023-01-05",
+        "打印",
+        "关闭窗口",
+        "字体",
+        "分享到",
+        "微信",
+        "扫一扫",
+        "相关阅读",
+        "律师行业党建",
+        "责任编辑",
+        "周小燕",
+        "版权所有",
+        "网站地图",
+        "2023-01-06",
+        "发布时间",
+        "text-indent",
+    ],
 )
 def test_trs_article_body_has_no_chrome(trs: Article, phrase: str) -> None:
     assert phrase not in trs.text
@@ -91,9 +111,21 @@ def test_hanweb_article_body(hanweb: Article) -> None:
 
 @pytest.mark.parametrize(
     "phrase",
-    ["索引号", "11370000MB", "发布机构", "成文日期", "2021-03-01", "临泉市司法局门户网站", "侧栏最新发布",
-     "打印本页",
-     "相关链接", "行政复议体制改革", "版权所有", "浏览次数", "ZJEG"],
+    [
+        "索引号",
+        "11370000MB",
+        "发布机构",
+        "成文日期",
+        "2021-03-01",
+        "临泉市司法局门户网站",
+        "侧栏最新发布",
+        "打印本页",
+        "相关链接",
+        "行政复议体制改革",
+        "版权所有",
+        "浏览次数",
+        "ZJEG",
+    ],
 )
 def test_hanweb_article_body_has_no_chrome(hanweb: Article, phrase: str) -> None:
     assert phrase not in hanweb.text
@@ -103,26 +135,52 @@ def test_hanweb_article_body_has_no_chrome(hanweb: Article, phrase: str) -> None
 
 HEADER_CASES = [
     # (html before the body, url, expected published, expected source)
-    ("<h1>某区召开法治讲座</h1><p>发布时间:2017-03-14【字体:大中小】来源:市环保局【打印本页】【关闭窗口】</p>",
-     "https://www.mouqu.gov.cn/a.html", "2017-03-14", "市环保局"),
-    ("<h1>某区召开法治讲座</h1><p>来源: 峄城区司法局时间: 2021-03-08</p>",
-     "https://www.mouqu.gov.cn/a.html", "2021-03-08", "峄城区司法局"),
-    ("<h1>某区召开法治讲座</h1><div>2024-11-20 19:26:35 - 某市政府研究室网站</div>",
-     "https://www.mouqu.gov.cn/a.html", "2024-11-20T19:26:35+08:00", None),
-    ("<h1>某区召开法治讲座</h1><div>发布日期：2020 年 03 月 16 日 供稿：某区司法局 浏览次数：12</div>",
-     "https://www.mouqu.gov.cn/a.html", "2020-03-16", "某区司法局"),
+    (
+        "<h1>某区召开法治讲座</h1><p>发布时间:2017-03-14【字体:大中小】来源:市环保局【打印本页】【关闭窗口】</p>",
+        "https://www.mouqu.gov.cn/a.html",
+        "2017-03-14",
+        "市环保局",
+    ),
+    (
+        "<h1>某区召开法治讲座</h1><p>来源: 峄城区司法局时间: 2021-03-08</p>",
+        "https://www.mouqu.gov.cn/a.html",
+        "2021-03-08",
+        "峄城区司法局",
+    ),
+    (
+        "<h1>某区召开法治讲座</h1><div>2024-11-20 19:26:35 - 某市政府研究室网站</div>",
+        "https://www.mouqu.gov.cn/a.html",
+        "2024-11-20T19:26:35+08:00",
+        None,
+    ),
+    (
+        "<h1>某区召开法治讲座</h1><div>发布日期：2020 年 03 月 16 日 供稿：某区司法局 浏览次数：12</div>",
+        "https://www.mouqu.gov.cn/a.html",
+        "2020-03-16",
+        "某区司法局",
+    ),
     ("<h1>某区召开法治讲座</h1>", "https://www.mouqu.gov.cn/art/2022/12/6/art_1_2.html", "2022-12-06", None),
-    ("<h1>某区召开法治讲座</h1>", "https://www.mouqu.gov.cn/zwgk/202212/t20221216_1.html",
-     "2022-12-16", None),
+    ("<h1>某区召开法治讲座</h1>", "https://www.mouqu.gov.cn/zwgk/202212/t20221216_1.html", "2022-12-16", None),
     ("<h1>某区召开法治讲座</h1><p>更新时间：2023-05-05</p>", "https://www.mouqu.gov.cn/a.html", None, None),
     ("<h1>某区召开法治讲座</h1>", "https://www.mouqu.gov.cn/a.html", None, None),
-    ("<meta name='Maketime' content='2021-06-01 08:05:09'><h1>某区召开法治讲座</h1>"
-     "<p>发布日期：2021-06-02</p>",
-     "https://www.mouqu.gov.cn/a.html", "2021-06-01T08:05:09+08:00", None),
-    ('<meta name="firstpublishedtime" content="2022-06-28-11:59:00"><h1>某区召开法治讲座</h1>',
-     "https://www.mouqu.gov.cn/a.html", "2022-06-28T11:59:00+08:00", None),
-    ('<meta name="ContentSource" content="某区融媒体中心"><h1>某区召开法治讲座</h1><p>来源：别的来源</p>',
-     "https://www.mouqu.gov.cn/a.html", None, "某区融媒体中心"),
+    (
+        "<meta name='Maketime' content='2021-06-01 08:05:09'><h1>某区召开法治讲座</h1><p>发布日期：2021-06-02</p>",
+        "https://www.mouqu.gov.cn/a.html",
+        "2021-06-01T08:05:09+08:00",
+        None,
+    ),
+    (
+        '<meta name="firstpublishedtime" content="2022-06-28-11:59:00"><h1>某区召开法治讲座</h1>',
+        "https://www.mouqu.gov.cn/a.html",
+        "2022-06-28T11:59:00+08:00",
+        None,
+    ),
+    (
+        '<meta name="ContentSource" content="某区融媒体中心"><h1>某区召开法治讲座</h1><p>来源：别的来源</p>',
+        "https://www.mouqu.gov.cn/a.html",
+        None,
+        "某区融媒体中心",
+    ),
 ]
 
 
@@ -152,7 +210,8 @@ def test_blocks_inside_the_body_are_dropped() -> None:
       <ul class="xgwz"><li><a href="/b.html">别的文章标题在这里</a></li></ul>
     </div></body></html>"""
     assert article(html).text.split("\n") == [
-        "某区司法局组织开展法治讲座，机关干部一百余人参加学习。", "讲座围绕新修订的行政复议法展开。",
+        "某区司法局组织开展法治讲座，机关干部一百余人参加学习。",
+        "讲座围绕新修订的行政复议法展开。",
     ]
 
 
@@ -168,10 +227,21 @@ def test_glued_info_line_inside_the_body_container() -> None:
 TITLE_CASES = [
     # a line break inside a title is markup wrapping; a space between two clauses is the headline's own
     ('<meta name="ArticleTitle" content=" 某区召开\n法治讲座 ">', "", "某区召开法治讲座"),
-    ('<meta name="ArticleTitle" content="某区提速增效 企业开办压缩至0.5个工作日">', "", "某区提速增效 企业开办压缩至0.5个工作日"),
-    ('<meta name="ArticleTitle" content="某区\r\nBcc: x@example.org召开法治讲座">', "", "某区 Bcc: x@example.org召开法治讲座"),
-    ("", '<div class="header"><h1 class="logo">某区人民政府</h1></div><h1>某区召开\n   法治讲座</h1>',
-     "某区召开法治讲座"),
+    (
+        '<meta name="ArticleTitle" content="某区提速增效 企业开办压缩至0.5个工作日">',
+        "",
+        "某区提速增效 企业开办压缩至0.5个工作日",
+    ),
+    (
+        '<meta name="ArticleTitle" content="某区\r\nBcc: x@example.org召开法治讲座">',
+        "",
+        "某区 Bcc: x@example.org召开法治讲座",
+    ),
+    (
+        "",
+        '<div class="header"><h1 class="logo">某区人民政府</h1></div><h1>某区召开\n   法治讲座</h1>',
+        "某区召开法治讲座",
+    ),
     ("<title>某区召开法治讲座 - 工作动态 - 某区人民政府</title>", "", "某区召开法治讲座"),
     ("<title>某区人民政府|某区召开2022-2025年法治讲座_工作动态</title>", "", "某区召开2022-2025年法治讲座"),
     ("<title>某区召开法治讲座—某区人民政府</title>", "<h1>某区人民政府</h1>", "某区召开法治讲座"),
@@ -220,8 +290,12 @@ def test_header_without_body_is_empty(html: str) -> None:
 
 @pytest.mark.parametrize(
     ("content", "content_type"),
-    [(b"%PDF-1.7 binary", "application/pdf"), (b"%PDF-1.7 binary", ""), (b'{"a": 1}', "application/json"),
-     (b"plain words only", "")],
+    [
+        (b"%PDF-1.7 binary", "application/pdf"),
+        (b"%PDF-1.7 binary", ""),
+        (b'{"a": 1}', "application/json"),
+        (b"plain words only", ""),
+    ],
 )
 def test_not_html(content: bytes, content_type: str) -> None:
     fetched = FetchedPage("https://www.mouqu.gov.cn/f", 200, content, content.decode(), "utf-8", content_type)
@@ -232,10 +306,12 @@ def test_not_html(content: bytes, content_type: str) -> None:
 def test_gbk_page_labelled_gb2312_parses_intact() -> None:
     from crawler.encoding import decode
 
-    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
-            '<title>朱镕基同志题词展览开幕-某区</title></head><body><h1>朱镕基同志题词展览开幕</h1>'
-            '<div id="zoom"><p>　　王堃等同志参观了朱镕基同志题词展览，并就法治宣传进行交流。</p></div>'
-            '</body></html>')
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+        "<title>朱镕基同志题词展览开幕-某区</title></head><body><h1>朱镕基同志题词展览开幕</h1>"
+        '<div id="zoom"><p>　　王堃等同志参观了朱镕基同志题词展览，并就法治宣传进行交流。</p></div>'
+        "</body></html>"
+    )
     content = html.encode("gbk")
     text, encoding = decode(content, "text/html; charset=gb2312")
     fetched = FetchedPage("https://www.mouqu.gov.cn/a.html", 200, content, text, encoding, "text/html")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from alerts.signing import verify
+from workers import runtime
 from workers.crawl import crawl_site
 from workers.queues import enqueue_article, enqueue_crawl
 
@@ -88,3 +89,17 @@ def test_bad_list_pages_are_recorded_not_fatal(monitor) -> None:
     crawl_site("huangshi-sfj", force=True)
     state = monitor.store.site_state("huangshi-sfj")
     assert state["last_result"] == "error" and "unreachable" in state["last_error"].lower()
+
+
+def test_jobs_reuse_the_worker_process_resources(monitor, monkeypatch) -> None:
+    """jieba and the rule tables are loaded at worker start (runtime.init), never inside a job."""
+    import jieba
+
+    assert jieba.dt.initialized
+    loads = []
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", lambda self, *a, **k: loads.append(1))
+    fetchers_before = dict(runtime.get()._fetchers)
+    crawl_all(monitor)  # crawls and parses five articles in this process
+    assert loads == []
+    assert set(runtime.get()._fetchers) == {"zaozhuang-sfj", "huangshi-sfj"}  # one HTTP client per site, kept
+    assert fetchers_before == {}
