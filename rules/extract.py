@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 
-from rules import hits, indicator, initiatives, numbers, segment, tables
+from rules import hits, indicator, initiatives, numbers, region, segment, tables
 from rules.initiatives import find_initiatives
 from rules.metrics import find_metrics
 from rules.records import Facts
@@ -39,13 +39,16 @@ def preload() -> None:
         hits._rank_re()
         indicator.period_re()
         initiatives._slogans()
+        region.gazetteer()
         _loaded = True
 
 
-def extract(text: str, *, title: str = "", region: str | None = None, published: str | None = None) -> Facts:
-    """Facts of one release; ``region`` is the site's configured region, ``published`` an ISO date."""
+def extract(text: str, *, title: str = "", region: str | None = None, published: str | None = None,
+            source: str = "") -> Facts:
+    """Facts of one release; ``region`` is the site's configured region, ``published`` an ISO date,
+    ``source`` the page's 来源 line (峄城区司法局)."""
     preload()
-    where = resolve_region(text, title, region)
+    where = resolve_region(text, title, region, source)
     return Facts(
         region=where,
         metrics=tuple(find_metrics(text, published=published)),

@@ -61,12 +61,19 @@ def units() -> tuple[Unit, ...]:
     return tuple(sorted(rows, key=lambda u: len(u.word), reverse=True))
 
 
+@functools.cache
+def _unit_table() -> tuple[dict[str, Unit], int]:
+    return {u.word: u for u in units()}, max(len(u.word) for u in units())
+
+
 def _unit_at(norm: str, num: Number) -> Unit | None:
     if num.percent:
         return Unit("%", "rate")
     pos, before = num.end, norm[max(0, num.start - 4):num.start]
-    for u in units():
-        if not norm.startswith(u.word, pos) or (u.arabic_only and not num.arabic):
+    table, longest = _unit_table()
+    for n in range(longest, 0, -1):  # longest first: 个工作日 before 个
+        u = table.get(norm[pos:pos + n])
+        if u is None or (u.arabic_only and not num.arabic):
             continue
         nxt = norm[pos + len(u.word):pos + len(u.word) + 1]
         if nxt and nxt in u.not_before or (u.not_after and before[-1:] in u.not_after):

@@ -10,6 +10,8 @@ records, drop repeats.
 
 from __future__ import annotations
 
+import bisect
+
 from rules import indicator as ind
 from rules.hits import Hit, clause_hits
 from rules.listing import expand
@@ -25,8 +27,11 @@ def find_metrics(text: str, *, published: str | None = None) -> list[Metric]:
     protected = quoted_spans(norm)
     nums = find_numbers(norm[:end])
     out: list[Metric] = []
+    starts = [n.start for n in nums]
     for sent in sentences(norm[:end]):
-        out.extend(_sentence(text, norm, sent, nums, protected, published))
+        a, b = bisect.bisect_left(starts, sent[0]), bisect.bisect_left(starts, sent[1])
+        if a < b:  # a sentence without a numeral has no metric
+            out.extend(_sentence(text, norm, sent, nums[a:b], protected, published))
     return _dedupe(out)
 
 
@@ -34,8 +39,9 @@ def _sentence(text: str, norm: str, sent: tuple[int, int], nums: list[Number],
               protected: list[tuple[int, int]], published: str | None) -> list[Metric]:
     out: list[Metric] = []
     cls = clauses(norm, *sent)
+    starts = [n.start for n in nums]
     for k, clause in enumerate(cls):
-        in_clause = [n for n in nums if clause[0] <= n.start < clause[1]]
+        in_clause = nums[bisect.bisect_left(starts, clause[0]):bisect.bisect_left(starts, clause[1])]
         hits = clause_hits(norm, clause, in_clause, protected, published)
         previous = out[-1].indicator if out else None
         for hit, name, span in expand(norm, clause, cls[k - 1] if k else None, hits, previous):

@@ -1,58 +1,152 @@
-"""Which government a release is about.
+"""Which government a release is about, and which places lie inside which.
 
+>>> parent_of("峄城区"), parent_of("滕州市"), parent_of("市中区")
+('枣庄市', '枣庄市', None)
+>>> covers("枣庄市", "峄城区"), covers("山东省", "峄城区"), covers("滨州市", "峄城区")
+(True, True, False)
 >>> resolve_region("2020年，峄城区深入推进…", "中共峄城区委 峄城区人民政府关于2020年度法治政府建设情况的报告", None)
 '峄城区'
 >>> resolve_region("我市持续深化…", "我市法治政府建设取得新成效", "枣庄市")
 '枣庄市'
 
-A place name ending in 市/区/县 found in the title, else in the lead paragraph, wins; the stem of
-each candidate is chosen by how often it recurs in the text (峄城区, not 共峄城区). 我市, 本市 and
-全区 mean the configured region, which is also the fallback. A gazetteer can replace this later.
+Place names come from an offline gazetteer of province, city and county divisions
+(``data/divisions.tsv``, see ``data/DIVISIONS.md``). A release is about the place named in its title,
+else in its source line (来源: 峄城区司法局), else in its lead paragraph; the most specific
+place wins (峄城区 over 枣庄市 when both are named). 我市, 本市 and 全区 name no place: they mean the
+site's configured region, which is also the fallback. A name shared by several divisions (市中区,
+鼓楼区) is reported as written but never given a parent.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 
 from rules.numbers import normalize
+from rules.tables import DATA_DIR
 
 LEAD = 300
 """Characters of the text read as its lead paragraph."""
 
-NOT_PLACES = ("示范市", "城市", "全市", "我市", "本市", "各市", "地市", "县市区", "市县区", "示范区", "园区", "社区",
-              "辖区", "景区", "全区", "我区", "本区", "各区", "郊区", "市区", "山区", "老区", "片区", "小区",
-              "街区", "功能区", "试验区", "自贸区", "保护区", "开发区", "全县", "我县", "本县", "各县", "市县", "区县",
-              "示范县", "强县", "大县", "超市", "上市", "城市区", "设区市", "地级市", "政区", "督察区",
-              "在市", "在区", "在县")
-PLACE = re.compile(r"(?=([\u4e00-\u9fff]{2,3}[市区县]))")
-PREFIXES = ("中共", "关于", "在", "对", "为", "和", "与", "及", "成立", "建立", "设立", "组建", "全面", "推进", "覆盖")
+GENERIC = frozenset({"城区", "郊区", "矿区", "新区", "新城区", "老城区"})
+"""Real division names that are also common nouns: never matched in running text."""
+
+SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "省",
+            "市", "区", "县", "盟", "旗")
+
+NAME_END = re.compile("|".join(sorted({x[-1] for x in SUFFIXES})))
+"""The last character of every division name."""
+
+TITLE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,8})[:|]")
+"""滨州:打造法治政府全新样板 — a place stem heading a title."""
 
 
-def _candidates(s: str) -> list[str]:
-    found = []
-    for m in PLACE.finditer(s):
-        for cand in (m.group(1), m.group(1)[1:]):
-            if len(cand) >= 3 and not cand.startswith(PREFIXES) and not cand.endswith(NOT_PLACES):
-                found.append(cand)
+@dataclass(frozen=True)
+class Gazetteer:
+    parents: dict[str, frozenset[str]]  # name → names of its parents (several when the name is shared)
+    stems: dict[str, str]  # 峄城 → 峄城区, when only one division has that stem
+    longest: int
+
+
+def _stem(name: str) -> str:
+    for suffix in SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    codes: dict[str, str] = {}
+    with (DATA_DIR / "divisions.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#") and line.strip():
+                code, name = line.rstrip("\n").split("\t")
+                codes[code] = name
+    parents: dict[str, set[str]] = {}
+    for code, name in codes.items():
+        up = codes.get(code[:4] + "00") if code[4:] != "00" else None
+        up = up or (codes.get(code[:2] + "0000") if code[2:] != "0000" else None)
+        parents.setdefault(name, set()).update([up] if up else [])
+    stems: dict[str, list[str]] = {}
+    for name in parents:
+        stems.setdefault(_stem(name), []).append(name)
+    return Gazetteer({n: frozenset(p) for n, p in parents.items()},
+                     {s: ns[0] for s, ns in stems.items() if len(ns) == 1 and s != ns[0]},
+                     max(map(len, parents)))
+
+
+def known(name: str) -> bool:
+    """Whether ``name`` is a division in the gazetteer (峄城区, 枣庄市, 山东省)."""
+    return name in gazetteer().parents
+
+
+def parent_of(name: str) -> str | None:
+    """The city (or province) directly above ``name``; None if unknown, top-level or ambiguous."""
+    ups = gazetteer().parents.get(name)
+    return next(iter(ups)) if ups and len(ups) == 1 else None
+
+
+def covers(area: str, name: str) -> bool:
+    """Whether ``name`` is ``area`` or lies inside it (a city covers its districts and counties).
+
+    A shared name (市中区) is inside ``area`` when any division of that name is.
+    """
+    if area == name:
+        return True
+    todo, seen = [name], set()
+    while todo:
+        for up in gazetteer().parents.get(todo.pop(), ()):
+            if up == area:
+                return True
+            if up not in seen:
+                seen.add(up)
+                todo.append(up)
+    return False
+
+
+def places(s: str) -> list[str]:
+    """Division names written in ``s``, in order, the longest where two overlap."""
+    g = gazetteer()
+    found: list[tuple[int, int]] = []
+    for m in NAME_END.finditer(s):  # a name ends in 市, 区, 县…: look back from there only
+        end = m.end()
+        for n in range(min(g.longest, end), 1, -1):
+            cand = s[end - n:end]
+            if cand in g.parents and cand not in GENERIC:
+                if found and end - n < found[-1][1]:  # 山东省 then 东省: keep the first
+                    break
+                found.append((end - n, end))
+                break
+    return [s[a:b] for a, b in found]
+
+
+def _most_specific(cands: list[str]) -> str | None:
+    """峄城区 over 枣庄市 when the title names both; else the first named."""
+    for c in cands:
+        if not any(other != c and covers(c, other) for other in cands):
+            return c
+    return cands[0] if cands else None
+
+
+def _title_places(title: str) -> list[str]:
+    found = places(title)
+    head = TITLE_HEAD.match(title)
+    if not found and head:
+        stem = gazetteer().stems.get(head.group(1))
+        found = [stem] if stem else []
     return found
 
 
-def _best(cands: list[str], text: str) -> str | None:
-    if not cands:
-        return None
-    # the true name recurs across the text; a wrong cut (共峄城区) does not
-    return max(dict.fromkeys(cands), key=lambda c: (text.count(c), -cands.index(c)))
-
-
-def resolve_region(text: str, title: str, configured: str | None) -> str | None:
-    """The region a release is about: named in title or lead, else ``configured``."""
-    norm, title = normalize(text), normalize(title or "")
-    head = title.split(":")[0] if ":" in title[:12] else ""
-    for source, seen in ((title, 1), (norm[:LEAD], 2)):
-        cands = [c for c in _candidates(source) if (norm + title).count(c) >= seen]
-        if head:
-            cands = [c for c in cands if c.startswith(head)] or cands
-        best = _best(cands, norm + title)
+def resolve_region(text: str, title: str, configured: str | None, source: str = "") -> str | None:
+    """The region a release is about: named in its title, source line or lead, else ``configured``."""
+    title, lead = normalize(title or ""), normalize(text[:LEAD])
+    for k, cands in enumerate((_title_places(title), places(normalize(source or "")), places(lead))):
+        if k and configured and known(configured):
+            # a lead that mentions another city (学习借鉴济南市经验) does not move the release there
+            cands = [c for c in cands if covers(configured, c)]
+        best = _most_specific(cands)
         if best:
             return best
     return configured  # 我市, 本市, 全区 or no place named: the site's own region

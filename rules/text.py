@@ -13,6 +13,7 @@ the original's.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from rules.tables import load
@@ -22,6 +23,7 @@ SENTENCE_END = re.compile(r"[;。!?\n]")
 QUOTES = {"“": "”", "「": "」", "『": "』", "《": "》", "〔": "〕", "【": "】", "〈": "〉", '"': '"'}
 MAX_QUOTE = {"《": 80, "〔": 12, "【": 30}
 """Longest span a pair may enclose; an unbalanced mark in scraped text must not swallow a page."""
+OPENING = re.compile("[" + re.escape("".join(QUOTES)) + "]")
 
 
 def _split(norm: str, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -49,14 +51,14 @@ def quoted_spans(norm: str) -> list[tuple[int, int]]:
     """Spans of 《…》, “…”, 「…」, 〔…〕 … including the marks, outermost only, in order."""
     spans: list[tuple[int, int]] = []
     i = 0
-    while i < len(norm):
-        close = QUOTES.get(norm[i])
-        j = norm.find(close, i + 1, i + 2 + MAX_QUOTE.get(norm[i], 40)) if close else -1
-        if close and j > i + 1 and "\n" not in norm[i:j]:
+    for m in OPENING.finditer(norm):
+        i = m.start()
+        if spans and i < spans[-1][1]:
+            continue
+        close = QUOTES[norm[i]]
+        j = norm.find(close, i + 1, i + 2 + MAX_QUOTE.get(norm[i], 40))
+        if j > i + 1 and "\n" not in norm[i:j]:
             spans.append((i, j + 1))
-            i = j + 1
-        else:
-            i += 1
     return spans
 
 
@@ -68,14 +70,14 @@ def inside(spans: list[tuple[int, int]], pos: int) -> bool:
 
 def body_end(norm: str) -> int:
     """Where the release ends: the first line of page furniture (推荐阅读, 责任编辑…) after its first third."""
-    markers = load("markers")["tail_markers"]
-    end = len(norm)
-    for word in markers:
-        for m in re.finditer(rf"(?m)^[\s\-·•]*{re.escape(word)}", norm):
-            if m.start() > len(norm) // 3:
-                end = min(end, m.start())
-                break
-    return end
+    m = _tail_re().search(norm, len(norm) // 3 + 1)
+    return m.start() if m else len(norm)
+
+
+@functools.cache
+def _tail_re() -> re.Pattern[str]:
+    words = "|".join(map(re.escape, load("markers")["tail_markers"]))
+    return re.compile(rf"(?m)^[\s\-·•]*(?:{words})")
 
 
 def clip(a: int, b: int, focus_start: int, focus_end: int, limit: int = 60) -> tuple[int, int]:
