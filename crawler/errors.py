@@ -9,6 +9,10 @@
     + Unreachable(url)          DNS, refused connection, TLS failure
     + NotAllowed(url)           not http/https
     + TooManyRedirects(url, limit)
+      + RedirectLoop(url)       a redirect back to a URL already visited in the same state
+    + Disallowed(url)           robots.txt forbids the URL
+    + RobotsUnavailable(url)    robots.txt answered 5xx or could not be fetched: try later
+    + Deferred(url, until)      the host asked us (Retry-After) to wait until ``until``
   + ParseError
     + NotHTML(url, content_type)
     + EmptyPage(url)            no body text (a header and an empty body)
@@ -17,6 +21,8 @@ Library errors (httpx) are translated into this tree in exactly one place: ``cra
 """
 
 from __future__ import annotations
+
+import time
 
 
 class CrawlError(Exception):
@@ -83,3 +89,32 @@ class TooManyRedirects(FetchError):
     def __init__(self, url: str, limit: int) -> None:
         super().__init__(url, f"more than {limit} redirects")
         self.limit = limit
+
+
+class RedirectLoop(TooManyRedirects):
+    def __init__(self, url: str, limit: int) -> None:
+        CrawlError.__init__(self, url, "redirect loop")
+        self.limit = limit
+
+
+class Disallowed(FetchError):
+    def __init__(self, url: str) -> None:
+        super().__init__(url, "disallowed by robots.txt")
+
+
+class RobotsUnavailable(FetchError):
+    def __init__(self, url: str, detail: str) -> None:
+        super().__init__(url, f"robots.txt unavailable, will retry later ({detail})")
+
+
+class Deferred(FetchError):
+    """The host answered 429/503 with Retry-After: no request to it before ``until`` (epoch s)."""
+
+    def __init__(self, url: str, until: float) -> None:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(until))
+        super().__init__(url, f"host asked us to wait until {stamp} (Retry-After)")
+        self.until = until
+
+    @property
+    def retry_after(self) -> float:
+        return max(0.0, self.until - time.time())

@@ -1,10 +1,15 @@
 """Fetch one page from a government site politely and safely.
 
-``Fetcher`` keeps one ``httpx.Client`` per host, so cookies survive between requests (a session
-gate that sets ``wzws_sessionid`` and redirects to the same URL passes). Every fetch is bounded:
-a wall-clock ``deadline`` checked while the body streams (a server dripping a byte every few
-seconds cannot hang us), ``max_bytes`` on the *decoded* body (compression bombs, lying
-Content-Length), ``max_redirects``, and ``min_delay`` seconds between requests to one host.
+``Fetcher`` keeps one ``httpx.Client`` per host (a small pool: ``concurrency`` connections, one
+kept alive), so cookies survive between requests (a session gate that sets ``wzws_sessionid``
+and redirects to the same URL passes). Every fetch is bounded: a wall-clock ``deadline`` checked
+while the body streams (a server dripping a byte every few seconds cannot hang us), ``max_bytes``
+on the *decoded* body (compression bombs, lying Content-Length), ``max_redirects`` and redirect
+loops. Politeness: robots.txt is obeyed (``crawler.robots``; its Crawl-delay raises
+``min_delay``), and every request takes a turn at a ``HostGate`` (``crawler.politeness``): at most
+``concurrency`` requests per host, ``min_delay`` seconds apart, none before a host's
+``Retry-After`` has passed (``Deferred``). Give every fetcher of a process, or of all worker
+processes, the same gate. ``tls_fallback`` retries over ``http://`` when the TLS handshake fails.
 Anti-bot pages (瑞数 412, 加速乐 521, 200 pages saying 安全验证…) raise ``Blocked``; other 4xx/5xx
 raise ``BadStatus`` with ``retry_after`` from the Retry-After header.
 
@@ -21,14 +26,13 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
+import ssl
 import time
-import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -36,14 +40,19 @@ from crawler.encoding import decode
 from crawler.errors import (
     BadStatus,
     Blocked,
+    Deferred,
     FetchError,
     NotAllowed,
+    RedirectLoop,
     Timeout,
     TooLarge,
     TooManyRedirects,
     Unreachable,
 )
+from crawler.inflate import BoundedDecoder
+from crawler.politeness import HostBusy, HostGate, LocalHostGate
 from crawler.records import FetchedPage
+from crawler.robots import ROBOTS_AGENT, RobotsCache
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +68,18 @@ BLOCK_PAGE_MAX_BYTES = 8192
 
 BLOCK_PAGE_MARKERS = ("安全验证", "访问验证", "访问过于频繁", "非法请求", "云堤")
 TEXT_TYPES = ("text/", "application/xhtml", "application/xml", "application/json", "application/javascript")
+DEFER_STATUSES = frozenset({429, 503})
+"""Statuses whose Retry-After keeps us away from the whole host until then."""
+
+MAX_DEFER = 24 * 3600.0
+"""A Retry-After longer than a day is capped: a typo on their side should not silence a site for a year."""
+
+ROBOTS_MAX_BYTES = 512 * 1024
+"""robots.txt larger than this is not read (RFC 9309 asks parsers to read at least 500 KiB)."""
+
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+_BASE_HEADERS = {"Accept-Encoding": "gzip, deflate", "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                 "Accept-Language": "zh-CN,zh;q=0.9"}
 
 
 class Fetcher:
@@ -75,6 +95,11 @@ class Fetcher:
         max_bytes: int = 10_000_000,
         max_redirects: int = 5,
         min_delay: float = 0.0,
+        concurrency: int = 1,
+        gate: HostGate | None = None,
+        robots: bool = True,
+        robots_agent: str = ROBOTS_AGENT,
+        tls_fallback: bool = False,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.user_agent = user_agent
@@ -84,27 +109,19 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.min_delay = min_delay
+        self.concurrency = max(1, concurrency)
+        self.gate: HostGate = gate if gate is not None else LocalHostGate()
+        self.robots = RobotsCache(self._fetch_robots, agent=robots_agent) if robots else None
+        self.tls_fallback = tls_fallback
         self._transport = transport
         self._clients: dict[str, httpx.Client] = {}
-        self._last_request: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._plain_hosts: set[str] = set()  # hosts whose TLS failed: asked over http:// instead
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchedPage:
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+            headers: Mapping[str, str] | None = None) -> FetchedPage:
         """GET ``url`` (conditionally when ``etag``/``last_modified`` are given), following redirects."""
-        _check_scheme(url)
-        headers = _conditional_headers(etag, last_modified)
-        client = self._client(url)
-        deadline = time.monotonic() + self.deadline
-        with _translate_errors(url):
-            for _hop in range(self.max_redirects + 1):
-                self._wait_turn(url)
-                page_or_next = self._request(client, url, headers, deadline)
-                if isinstance(page_or_next, FetchedPage):
-                    return page_or_next
-                logger.info("redirect %s -> %s", url, page_or_next)
-                url = page_or_next
-                _check_scheme(url)
-        raise TooManyRedirects(url, self.max_redirects)
+        extra = {**(headers or {}), **_conditional_headers(etag, last_modified)}
+        return self._get(url, extra, max_bytes=self.max_bytes, check_robots=self.robots is not None)
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -118,31 +135,77 @@ class Fetcher:
                  tb: TracebackType | None) -> None:
         self.close()
 
+    def _get(self, url: str, headers: dict[str, str], *, max_bytes: int, check_robots: bool) -> FetchedPage:
+        _check_scheme(url)
+        deadline = time.monotonic() + self.deadline
+        visited: set[tuple[str, tuple[str, ...]]] = set()
+        with _translate_errors(url):
+            for _hop in range(self.max_redirects + 1):
+                url = self._plain_if_needed(url)
+                state = (url, self._cookie_state(url))
+                if state in visited:
+                    raise RedirectLoop(url, self.max_redirects)
+                visited.add(state)
+                page_or_next = self._hop(url, headers, deadline, max_bytes, check_robots)
+                if isinstance(page_or_next, FetchedPage):
+                    return page_or_next
+                logger.info("redirect %s -> %s", url, page_or_next)
+                url = page_or_next
+                _check_scheme(url)
+        raise TooManyRedirects(url, self.max_redirects)
+
+    def _hop(self, url: str, headers: dict[str, str], deadline: float, max_bytes: int,
+             check_robots: bool) -> FetchedPage | str:
+        """One request, after robots.txt and the host's turn: the page, or where a redirect points."""
+        host = urlsplit(url).hostname or ""
+        until = self.gate.deferred_until(host)
+        if until is not None:
+            raise Deferred(url, until)
+        delay = self.min_delay
+        if check_robots and self.robots is not None:
+            delay = max(delay, self.robots.check(url).crawl_delay or 0.0)
+        try:
+            with self.gate.turn(host, min_delay=delay, concurrency=self.concurrency):
+                return self._request(self._client(url), url, headers, deadline, max_bytes)
+        except BadStatus as e:
+            if e.status in DEFER_STATUSES and e.retry_after is not None:
+                self.gate.defer(host, time.time() + min(e.retry_after, MAX_DEFER))
+            raise
+        except httpx.TransportError as e:
+            if self.tls_fallback and url.startswith("https://") and _is_tls_failure(e):
+                logger.warning("TLS failed for %s (%s); falling back to http://", url, e)
+                self._plain_hosts.add(host)
+                return _as_http(url)
+            raise
+
+    def _fetch_robots(self, url: str) -> FetchedPage:
+        return self._get(url, {}, max_bytes=ROBOTS_MAX_BYTES, check_robots=False)
+
+    def _plain_if_needed(self, url: str) -> str:
+        if self._plain_hosts and url.startswith("https://") and urlsplit(url).hostname in self._plain_hosts:
+            return _as_http(url)
+        return url
+
+    def _cookie_state(self, url: str) -> tuple[str, ...]:
+        client = self._clients.get(urlsplit(url).hostname or "")
+        return tuple(sorted(f"{c.domain}|{c.path}|{c.name}={c.value}" for c in client.cookies.jar)) if client else ()
+
     def _client(self, url: str) -> httpx.Client:
         host = urlsplit(url).hostname or ""
-        if host not in self._clients:
-            self._clients[host] = httpx.Client(
-                headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate",
-                         "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-                         "Accept-Language": "zh-CN,zh;q=0.9"},
+        client = self._clients.get(host)
+        if client is None:
+            client = self._clients[host] = httpx.Client(
+                headers={"User-Agent": self.user_agent, **_BASE_HEADERS},
                 follow_redirects=False,
                 transport=self._transport,
                 trust_env=False,
+                # one small pool per host: a large shared pool costs far more CPU per request
+                limits=httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=1),
             )
-        return self._clients[host]
-
-    def _wait_turn(self, url: str) -> None:
-        """Sleep so requests to one host are at least ``min_delay`` apart."""
-        host = urlsplit(url).hostname or ""
-        with self._lock:
-            now = time.monotonic()
-            start = max(now, self._last_request.get(host, -1e9) + self.min_delay)
-            self._last_request[host] = start
-        if start > now:
-            time.sleep(start - now)
+        return client
 
     def _request(self, client: httpx.Client, url: str, headers: dict[str, str],
-                 deadline: float) -> FetchedPage | str:
+                 deadline: float, max_bytes: int) -> FetchedPage | str:
         """One hop: the page, or the absolute URL a redirect points to."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -155,17 +218,17 @@ class Fetcher:
         try:
             if response.status_code in _REDIRECT_CODES and "location" in response.headers:
                 return urljoin(str(response.url), response.headers["location"].strip())
-            content = self._read_body(response, url, deadline)
+            content = self._read_body(response, url, deadline, max_bytes)
         finally:
             response.close()
         return _to_page(response, content)
 
-    def _read_body(self, response: httpx.Response, url: str, deadline: float) -> bytes:
+    def _read_body(self, response: httpx.Response, url: str, deadline: float, max_bytes: int) -> bytes:
         declared = response.headers.get("content-length", "")
         encoding = response.headers.get("content-encoding", "identity").strip().lower()
-        if declared.isdigit() and encoding == "identity" and int(declared) > self.max_bytes:
-            raise TooLarge(url, self.max_bytes)
-        decoder = _BodyDecoder(encoding, self.max_bytes, url)
+        if declared.isdigit() and encoding == "identity" and int(declared) > max_bytes:
+            raise TooLarge(url, max_bytes)
+        decoder = BoundedDecoder(encoding, max_bytes, url)
         for chunk in response.iter_raw():
             decoder.feed(chunk)
             if time.monotonic() > deadline:
@@ -173,49 +236,13 @@ class Fetcher:
         return decoder.finish()
 
 
-class _BodyDecoder:
-    """Decompress gzip/deflate ourselves, never producing more than ``limit`` bytes (bomb-proof)."""
-
-    def __init__(self, encoding: str, limit: int, url: str) -> None:
-        self.url, self.limit = url, limit
-        self.parts: list[bytes] = []
-        self.size = 0
-        wbits = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
-        self.inflater = zlib.decompressobj(wbits[encoding]) if encoding in wbits else None
-        self.raw_deflate_tried = encoding != "deflate"
-
-    def feed(self, data: bytes) -> None:
-        if self.inflater is None:
-            return self._add(data)
-        try:
-            while data:
-                self._add(self.inflater.decompress(data, self.limit - self.size + 1))
-                data = self.inflater.unconsumed_tail
-        except zlib.error:
-            if self.raw_deflate_tried or self.size:
-                raise FetchError(self.url, "corrupt compressed body") from None
-            # some servers send raw deflate (no zlib header) under "deflate"
-            self.raw_deflate_tried = True
-            self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-            self.feed(data)
-
-    def finish(self) -> bytes:
-        if self.inflater is not None:
-            self._add(self.inflater.flush())
-        return b"".join(self.parts)
-
-    def _add(self, data: bytes) -> None:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise TooLarge(self.url, self.limit)
-        self.parts.append(data)
-
-
 @contextmanager
 def _translate_errors(url: str) -> Iterator[None]:
     """The one place where httpx errors become crawler errors."""
     try:
         yield
+    except HostBusy as exc:
+        raise Timeout(url, str(exc)) from None
     except httpx.TimeoutException as exc:
         logger.warning("timeout %s: %s", url, exc)
         raise Timeout(url, f"timed out ({type(exc).__name__})") from None
@@ -226,6 +253,22 @@ def _translate_errors(url: str) -> Iterator[None]:
         raise Unreachable(url, f"{type(exc).__name__}: {exc}") from None
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise FetchError(url, f"{type(exc).__name__}: {exc}") from None
+
+
+def _is_tls_failure(exc: BaseException) -> bool:
+    """True when an ``ssl.SSLError`` (handshake, certificate) is somewhere in the cause chain."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _as_http(url: str) -> str:
+    parts = urlsplit(url)
+    netloc = parts.netloc.removesuffix(":443")
+    return urlunsplit(("http", netloc, parts.path, parts.query, ""))
 
 
 def _check_scheme(url: str) -> None:
@@ -264,7 +307,7 @@ def _is_text(content_type: str) -> bool:
 def _raise_for_block_or_status(url: str, status: int, text: str, size: int, retry_after: str | None) -> None:
     reason = block_reason(status, text, size)
     if reason:
-        logger.warning("blocked %s: %s", url, reason)
+        logger.info("blocked %s: %s", url, reason)  # the crawl job warns once per site, not per poll
         raise Blocked(url, reason)
     if status >= 400:
         logger.warning("bad status %s: %d", url, status)

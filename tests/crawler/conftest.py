@@ -29,7 +29,11 @@ def loopback() -> Iterator[Callable[[dict[str, Handler]], str]]:
     def start(routes: dict[str, Handler]) -> str:
         class RequestHandler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-                routes[self.path.split("?")[0]](self)
+                route = routes.get(self.path.split("?")[0])
+                if route is None:  # e.g. /robots.txt: absent, as on most sites
+                    self.send_error(404)
+                    return
+                route(self)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -14,8 +15,19 @@ import httpx
 import pytest
 import respx
 
-from crawler.errors import BadStatus, Blocked, NotAllowed, Timeout, TooLarge, TooManyRedirects, Unreachable
+from crawler.errors import (
+    BadStatus,
+    Blocked,
+    Deferred,
+    NotAllowed,
+    RedirectLoop,
+    Timeout,
+    TooLarge,
+    TooManyRedirects,
+    Unreachable,
+)
 from crawler.fetch import Fetcher, parse_retry_after
+from crawler.politeness import LocalHostGate
 
 SITE = "https://sfj.linchuan.gov.cn"
 HTML = "text/html; charset=utf-8"
@@ -29,7 +41,7 @@ def html_page(body: str) -> str:
 
 @pytest.fixture
 def fetcher() -> Iterator[Fetcher]:
-    with Fetcher() as f:
+    with Fetcher(robots=False) as f:  # robots.txt has its own tests (test_robots.py)
         yield f
 
 
@@ -65,7 +77,7 @@ def test_conditional_get_304_is_not_modified(fetcher: Fetcher) -> None:
 @respx.mock
 def test_plain_get_sends_no_validators_and_a_user_agent() -> None:
     route = respx.get(f"{SITE}/list.html").mock(return_value=httpx.Response(200, text=html_page("")))
-    with Fetcher(user_agent="govwatch-test/1") as fetcher:
+    with Fetcher(user_agent="govwatch-test/1", robots=False) as fetcher:
         fetcher.get(f"{SITE}/list.html")
     sent = route.calls.last.request
     assert "If-None-Match" not in sent.headers and "If-Modified-Since" not in sent.headers
@@ -146,7 +158,7 @@ def test_follows_redirects_within_the_limit() -> None:
     respx.get(f"{SITE}/a").mock(return_value=httpx.Response(302, headers={"Location": "/b"}))
     respx.get(f"{SITE}/b").mock(return_value=httpx.Response(301, headers={"Location": f"{SITE}/c"}))
     respx.get(f"{SITE}/c").mock(return_value=httpx.Response(200, text=html_page("终点页面")))
-    with Fetcher(max_redirects=2) as fetcher:
+    with Fetcher(max_redirects=2, robots=False) as fetcher:
         page = fetcher.get(f"{SITE}/a")
     assert page.url == f"{SITE}/c" and "终点页面" in page.text
 
@@ -155,7 +167,7 @@ def test_follows_redirects_within_the_limit() -> None:
 def test_too_many_redirects() -> None:
     for n in range(4):
         respx.get(f"{SITE}/r{n}").mock(return_value=httpx.Response(302, headers={"Location": f"/r{n + 1}"}))
-    with Fetcher(max_redirects=2) as fetcher, pytest.raises(TooManyRedirects):
+    with Fetcher(max_redirects=2, robots=False) as fetcher, pytest.raises(TooManyRedirects):
         fetcher.get(f"{SITE}/r0")
 
 
@@ -190,7 +202,7 @@ def test_httpx_errors_are_translated(fetcher: Fetcher, exc: Exception, expected:
 def test_false_content_length_over_cap_is_too_large() -> None:
     respx.get(f"{SITE}/big").mock(return_value=httpx.Response(200, content=b"x" * 10, headers={
         "Content-Length": "999999999"}))
-    with Fetcher(max_bytes=1000) as fetcher, pytest.raises(TooLarge):
+    with Fetcher(max_bytes=1000, robots=False) as fetcher, pytest.raises(TooLarge):
         fetcher.get(f"{SITE}/big")
 
 
@@ -206,7 +218,7 @@ def test_binary_content_is_not_decoded(fetcher: Fetcher) -> None:
 def test_min_delay_spaces_requests_to_one_host_only() -> None:
     respx.get(f"{SITE}/a").mock(return_value=httpx.Response(200, text=html_page("")))
     respx.get("https://www.other.gov.cn/a").mock(return_value=httpx.Response(200, text=html_page("")))
-    with Fetcher(min_delay=0.4) as fetcher:
+    with Fetcher(min_delay=0.4, robots=False) as fetcher:
         fetcher.get(f"{SITE}/a")
         started = time.monotonic()
         fetcher.get("https://www.other.gov.cn/a")
@@ -337,3 +349,86 @@ def test_cookies_are_kept_across_requests_to_one_site(fetcher: Fetcher) -> None:
     fetcher.get(f"{SITE}/first")
     fetcher.get(f"{SITE}/second")
     assert "__jsluid_s=abc" in second.calls.last.request.headers.get("Cookie", "")
+
+
+# --- politeness: Retry-After, shared gates; safety: redirect loops, TLS fallback ----------------
+
+
+@respx.mock
+@pytest.mark.parametrize("header", ["120", "HTTP-DATE"])
+def test_retry_after_defers_that_host_only(header: str) -> None:
+    if header == "HTTP-DATE":
+        header = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    busy = respx.get(f"{SITE}/a").mock(return_value=httpx.Response(429, headers={"Retry-After": header}))
+    respx.get("https://www.other.gov.cn/a").mock(return_value=httpx.Response(200, text=html_page("")))
+    gate = LocalHostGate()
+    with Fetcher(robots=False, gate=gate) as fetcher, Fetcher(robots=False, gate=gate) as second:
+        with pytest.raises(BadStatus):
+            fetcher.get(f"{SITE}/a")
+        for f in (fetcher, second):  # every fetcher sharing the gate stays away
+            with pytest.raises(Deferred) as caught:
+                f.get(f"{SITE}/b")
+            assert 100 < caught.value.retry_after <= 121
+        assert fetcher.get("https://www.other.gov.cn/a").status == 200
+    assert busy.call_count == 1
+
+
+@respx.mock
+def test_503_without_retry_after_does_not_defer(fetcher: Fetcher) -> None:
+    route = respx.get(f"{SITE}/a").mock(return_value=httpx.Response(503))
+    for _ in range(2):
+        with pytest.raises(BadStatus):
+            fetcher.get(f"{SITE}/a")
+    assert route.call_count == 2
+
+
+@respx.mock
+def test_shared_gate_spaces_requests_of_two_fetchers() -> None:
+    respx.get(f"{SITE}/a").mock(return_value=httpx.Response(200, text=html_page("")))
+    gate = LocalHostGate()
+    with Fetcher(min_delay=0.4, robots=False, gate=gate) as one, Fetcher(min_delay=0.4, robots=False,
+                                                                           gate=gate) as two:
+        one.get(f"{SITE}/a")
+        started = time.monotonic()
+        two.get(f"{SITE}/a")
+        assert time.monotonic() - started >= 0.35
+
+
+@pytest.mark.parametrize(("concurrency", "overlap"), [(1, False), (2, True)])
+def test_gate_limits_concurrent_requests_per_host(concurrency: int, overlap: bool) -> None:
+    gate, running, peak = LocalHostGate(), [0], [0]
+
+    def request() -> None:
+        with gate.turn("sfj.example.gov.cn", min_delay=0.0, concurrency=concurrency):
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+            time.sleep(0.1)
+            running[0] -= 1
+
+    threads = [threading.Thread(target=request) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert (peak[0] > 1) is overlap and peak[0] <= concurrency
+
+
+@respx.mock
+def test_redirect_loop_is_detected_before_the_hop_limit() -> None:
+    respx.get(f"{SITE}/a").mock(return_value=httpx.Response(302, headers={"Location": "/b"}))
+    respx.get(f"{SITE}/b").mock(return_value=httpx.Response(302, headers={"Location": "/a"}))
+    with Fetcher(max_redirects=10, robots=False) as fetcher, pytest.raises(RedirectLoop) as caught:
+        fetcher.get(f"{SITE}/a")
+    assert "redirect loop" in str(caught.value)
+    assert len(respx.calls) == 2
+
+
+def test_tls_failure_falls_back_to_http_when_allowed(loopback: Callable[..., str]) -> None:
+    base = loopback({"/list.html": _small_gzip})  # a plain-HTTP server: a TLS handshake with it fails
+    https = base.replace("http://", "https://") + "/list.html"
+    with Fetcher(robots=False) as strict, pytest.raises(Unreachable):
+        strict.get(https)
+    with Fetcher(robots=False, tls_fallback=True) as lenient:
+        page = lenient.get(https)
+        assert page.url == base + "/list.html" and "压缩传输的法治新闻正文" in page.text
+        assert lenient.get(https).url.startswith("http://")  # remembered for the host
