@@ -70,6 +70,7 @@ SOURCE_END_RE = re.compile(
     r"(?:发布|时间|日期|作者|浏览|点击|访问|阅读|字[体号]|分享|打印|责任编辑|编辑|【|\[|\||｜|\s{2,}|"
     + DATE_RE.pattern + r")"
 )
+SENTENCE_PUNCT_RE = re.compile(r"[，。；！？]")
 BODY_START, BODY_END = "\x00govwatch-body-start\x00", "\x00govwatch-body-end\x00"
 
 
@@ -160,9 +161,14 @@ def _title_index(lines: list[str], title: str) -> int:
         return -1
     for i, line in enumerate(lines):
         flat = collapse_ws(line)
-        if flat == title or (cjk_count(flat) >= 4 and (flat in title or title in flat) and len(flat) < 200):
+        if flat == title or (cjk_count(flat) >= 4 and (flat in title or _glued_title(flat, title))):
             return i
     return -1
+
+
+def _glued_title(line: str, title: str) -> bool:
+    """The title with metadata glued on, not a sentence of the body that repeats the title."""
+    return title in line and len(line) < 200 and not SENTENCE_PUNCT_RE.search(line.replace(title, ""))
 
 
 def find_published(tree: LexborHTMLParser, header: list[str], url: str) -> str | None:

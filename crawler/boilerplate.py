@@ -78,8 +78,23 @@ def is_excluded(node: Node) -> bool:
     return False
 
 
+RELATED_HEADING_MAX_CHARS = 20
+"""The first child of a related block is its heading (相关阅读, 相关阅读 更多>>), so it is short."""
+
+
 def opens_with_related_heading(node: Node) -> bool:
-    return any(marker in node_text(node)[:12] for marker in RELATED_MARKERS)
+    """True when the block starts with a related-articles heading of its own.
+
+    A page container whose first child is a whole sidebar (``<main><aside><h4>热点新闻…``) does
+    not count: its first child is long; the sidebar itself does.
+    """
+    if not any(marker in node_text(node)[:12] for marker in RELATED_MARKERS):
+        return False
+    for child in node.iter(include_text=True):
+        text = node_text(child) if child.tag != "-text" else (child.text_content or "").strip()
+        if text:
+            return child.tag == "-text" or len(text) <= RELATED_HEADING_MAX_CHARS
+    return False
 
 
 def in_excluded_block(node: Node) -> bool:

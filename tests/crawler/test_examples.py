@@ -10,7 +10,7 @@ import pytest
 MODULES = [
     "crawler.adapters", "crawler.adapters.hanweb", "crawler.adapters.trs", "crawler.article", "crawler.body",
     "crawler.boilerplate", "crawler.dates", "crawler.discover", "crawler.encoding", "crawler.html",
-    "crawler.urls",
+    "crawler.inflate", "crawler.listapi", "crawler.politeness", "crawler.robots", "crawler.urls",
 ]
 
 
