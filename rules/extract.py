@@ -16,7 +16,7 @@ import threading
 
 from rules import hits, indicator, initiatives, numbers, region, segment, tables
 from rules.initiatives import find_initiatives
-from rules.metrics import find_metrics
+from rules.metrics import default_period, find_metrics
 from rules.records import Facts
 from rules.region import resolve_region
 
@@ -51,6 +51,6 @@ def extract(text: str, *, title: str = "", region: str | None = None, published:
     where = resolve_region(text, title, region, source)
     return Facts(
         region=where,
-        metrics=tuple(find_metrics(text, published=published)),
+        metrics=tuple(find_metrics(text, published=published, period=default_period(title, text))),
         initiatives=tuple(find_initiatives(text, region=where)),
     )

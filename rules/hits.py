@@ -78,7 +78,8 @@ def _unit_at(norm: str, num: Number) -> Unit | None:
         nxt = norm[pos + len(u.word):pos + len(u.word) + 1]
         if nxt and nxt in u.not_before or (u.not_after and before[-1:] in u.not_after):
             continue
-        if u.after and not any(before.endswith(w) for w in u.after):
+        ranged = num.high is not None and num.high < 1000  # 3—4个月 is a span of time, 2021-2025年 is not
+        if u.after and not ranged and not any(before.endswith(w) for w in u.after):
             continue
         return u
     return None
@@ -105,12 +106,12 @@ def _names_a_set(norm: str, num: Number, end: int, clause_end: int) -> bool:
 
 
 def _kind(norm: str, left: int, num: Number, unit: Unit) -> str:
-    if unit.kind != "rate":
+    if unit.kind not in ("rate", "score"):  # 较上年提升2.3分 is a change, like 增长5%
         return unit.kind
     pre = norm[left:num.start].rstrip("了")
     if pre.endswith(("到", "至")):
         return "rate"
-    return "growth" if any(pre.endswith(v) for v in load("markers")["growth_verbs"]) else "rate"
+    return "growth" if any(pre.endswith(v) for v in load("markers")["growth_verbs"]) else unit.kind
 
 
 def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None) -> Hit | None:
@@ -163,12 +164,19 @@ def _before_after(norm: str, hits: list[Hit]) -> list[Hit]:
     for h in hits:
         prev = out[-1] if out else None
         gap = norm[prev.end:h.num.start] if prev else ""
-        if (prev and prev.unit == h.unit and norm[prev.num.start - 1:prev.num.start] in m["from"]
-                and re.fullmatch(rf"[\u4e00-\u9fff]{{0,3}}(?:{'|'.join(m['to'])})", gap)):
-            out[-1] = replace(h, baseline=prev.num.value, start=prev.num.start - 1)
+        origin = _origin(norm, prev.num.start, m["from"]) if prev and prev.kind == h.kind else -1
+        if origin >= 0 and re.fullmatch(rf"[\u4e00-\u9fff]{{0,3}}(?:{'|'.join(m['to'])})", gap):
+            # 由3—4个月缩短至5个工作日: a baseline in another unit is dropped rather than mixed
+            out[-1] = replace(h, baseline=prev.num.value if prev.unit == h.unit else None, start=origin)
         else:
             out.append(h)
     return out
+
+
+def _origin(norm: str, pos: int, marks: list[str]) -> int:
+    """Where 从/由 opens the baseline ending at ``pos`` (由法定的20个工作日), or -1."""
+    m = re.search(rf"(?:{'|'.join(marks)})[\u4e00-\u9fff]{{0,5}}$", norm[max(0, pos - 6):pos])
+    return pos - len(m.group(0)) if m else -1
 
 
 def clause_hits(norm: str, clause: tuple[int, int], nums: list[Number], protected: list[tuple[int, int]],

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 
+from rules.region import places
 from rules.segment import is_noun, words
 from rules.tables import load, longest_first
 
@@ -25,6 +26,9 @@ POST_MAX = 16
 
 ORDINAL = re.compile(r"^\s*(?:\(?[0-9]{1,2}[)\s、.]|[(]?[一二三四五六七八九十]{1,3}(?:是|[)、]))\s*")
 """A list ordinal opening the phrase: 01 , 1., 一是, 二、, (三)."""
+
+FRAME_END = ("中", "上", "里")
+"""Locatives closing 在……中 frames."""
 
 SEPARATORS = re.compile(r"[、]|(?<=[\u4e00-\u9fff])(?:以及|和|及|与)(?=[\u4e00-\u9fff])")
 
@@ -57,16 +61,25 @@ def strip_trail(s: str) -> str:
         changed = False
         s = s.rstrip(" ,、;:")
         for w in trail:
-            if s.endswith(w) and len(s) > len(w):
+            if s.endswith(w):
                 s, changed = s[: -len(w)], True
                 break
+        toks = words(s) if s.endswith(FRAME_END) else ()
+        if toks and toks[-1][1] == "f":  # 在全省考核中: the frame's 中 is a locative word, not part of a name
+            s, changed = s[:-1], True
     return s
 
 
+def strip_place(s: str) -> str:
+    """黄石市共办理… → 共办理…: a place heading the phrase is its scope, not what is measured."""
+    found = places(s[:12])
+    return s[len(found[0]):] if found and s.startswith(found[0]) else s
+
+
 def clean(pre: str) -> str:
-    """The phrase before a number without its period, scope words and linking verbs."""
+    """The phrase before a number without its period, scope words, place names and linking verbs."""
     pre = ORDINAL.sub("", period_re().sub("", pre))
-    return strip_trail(strip_lead(pre))
+    return strip_trail(strip_lead(strip_place(strip_lead(pre))))
 
 
 def has_noun(s: str) -> bool:
@@ -103,6 +116,35 @@ def name(pre: str, post: str, previous: str | None = None) -> str:
     if previous and _bare(base):
         base = previous + base
     return strip_trail(_cut(base)) if base else ""
+
+
+def subject(name: str) -> str:
+    """What a named change or score is about: 群众满意度得分较上年提升 → 群众满意度."""
+    m = _change_re().search(name)
+    base = name[:m.start()] if m and m.start() > 0 else name
+    return strip_trail(re.sub(r"(?:得分|分数|成绩)$", "", base))
+
+
+@functools.cache
+def _change_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, longest_first(load("markers")["growth_verbs"]))))
+
+
+def rank_name(pre: str, phrase: str, fallback: str | None) -> str:
+    """位列全省第三 → <subject>全省排名; the subject is the phrase before, else ``fallback``."""
+    scopes = longest_first(load("markers")["rank_scopes"])
+    scope = next((s for s in scopes if s in phrase), "") or next((s for s in scopes if s in pre), "")
+    base = clean(pre)
+    if not has_noun(base) and fallback:
+        base = fallback
+    base = subject(base)
+    return f"{base}{scope}排名" if base and not base.endswith("排名") else base
+
+
+def streak_name(pre: str, post: str) -> tuple[str, str]:
+    """出庭应诉率连续三年保持100% → (出庭应诉率连续保持, 出庭应诉率): the name and its subject."""
+    base = clean(pre.removesuffix("连续"))
+    return base + "连续" + _head(post), base
 
 
 def _bare(s: str) -> bool:

@@ -22,14 +22,15 @@ from rules.numbers import normalize
 from rules.records import Initiative
 from rules.segment import words
 from rules.tables import load, longest_first
-from rules.text import CLAUSE_END, body_end, clip, inside, quoted_spans
+from rules.text import CLAUSE_END, body_end, clip, inside, quoted_spans, repair_years
 
 TITLE = re.compile(r"《([^《》\n]{2,80})》")
 FOREIGN = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市|县|区))")
 CLAUSE_MARK = CLAUSE_END
 PUNCT = re.compile(r"[,;:。!?、“”\"《》「」()\s]")
 LABEL = r"[0-9NnX]+(?:\+[0-9NnX]+)+|[一二三四五六七八九十]+(?:\+[一二三四五六七八九十N]+)+"
-QUOTED_LABEL = re.compile(rf"[“\"「](?:{LABEL}|[一二三四五六七八九十]{{2,4}})[”\"」]|(?<![0-9A-Za-z+])(?:{LABEL})")
+QUOTED_LABEL = re.compile(rf"[“\"「](?:{LABEL}|[一二三四五六七八九十]{{2,4}}|[0-9]{{2,5}})[”\"」]"
+                          rf"|(?<![0-9A-Za-z+])(?:{LABEL})")
 
 
 def _rules(section: str) -> dict:
@@ -100,7 +101,7 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
     chain = tuple(_rules("documents")["chain_separators"])
     out, last_end = [], -10
     for m in TITLE.finditer(norm):
-        name = text[m.start(1):m.end(1)].strip()
+        name = repair_years(text[m.start(1):m.end(1)].strip())
         chained = last_end >= 0 and (m.start() == last_end or norm[last_end:m.start()].strip() in chain)
         local = bool(place and place in name)
         issued = chained or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())

@@ -78,11 +78,20 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
     out: list[Named] = []
     left = clause[0]
     for i, h in enumerate(hits):
+        pre = norm[left:h.left]
+        post = norm[h.end:hits[i + 1].left if i + 1 < len(hits) else clause[1]]
         if i in listed:
             out.append((h, *listed[i]))
+        elif h.kind == "rank":
+            # 满意度得分87.88分,位列全省第三: the rank is of the sentence's subject, or of the clause before
+            fallback = previous or (ind.clean(norm[prev[0]:prev[1]]) if prev else None)
+            out.append((h, ind.rank_name(pre, norm[h.left:h.end], fallback), None))
+        elif h.unit == "年" and pre.endswith("连续"):
+            name, subject = ind.streak_name(pre, post)
+            out.append((h, name, None))
+            previous, left = subject or previous, h.end
+            continue
         else:
-            pre = norm[left:h.left]
-            post = norm[h.end:hits[i + 1].left if i + 1 < len(hits) else clause[1]]
             name = ind.name(pre, post, previous)
             span = None
             if not name and prev:  # 在2021年度全省考核中,我市位列全省第2名: the subject is the clause before

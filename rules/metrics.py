@@ -19,9 +19,15 @@ from rules.numbers import Number, find_numbers, normalize
 from rules.records import Metric
 from rules.text import body_end, clauses, clip, quoted_spans, sentences
 
+LEAD = 400
+"""Characters of the text where a release states its period once."""
+LEAD_SENTENCES = 3
+LEAD_PERIOD_END = ",，:以"
+"""What follows a period opening a sentence: 2022年，… (not 2022年3月15日 or 2022年度报告)."""
 
-def find_metrics(text: str, *, published: str | None = None) -> list[Metric]:
-    """Every metric in ``text``, in order, each fact once."""
+
+def find_metrics(text: str, *, published: str | None = None, period: str | None = None) -> list[Metric]:
+    """Every metric in ``text``, in order, each fact once; ``period`` is the default for sentences naming none."""
     norm = normalize(text)
     end = body_end(norm)
     protected = quoted_spans(norm)
@@ -31,12 +37,12 @@ def find_metrics(text: str, *, published: str | None = None) -> list[Metric]:
     for sent in sentences(norm[:end]):
         a, b = bisect.bisect_left(starts, sent[0]), bisect.bisect_left(starts, sent[1])
         if a < b:  # a sentence without a numeral has no metric
-            out.extend(_sentence(text, norm, sent, nums[a:b], protected, published))
+            out.extend(_sentence(text, norm, sent, nums[a:b], protected, published, period))
     return _dedupe(out)
 
 
 def _sentence(text: str, norm: str, sent: tuple[int, int], nums: list[Number],
-              protected: list[tuple[int, int]], published: str | None) -> list[Metric]:
+              protected: list[tuple[int, int]], published: str | None, period: str | None) -> list[Metric]:
     out: list[Metric] = []
     cls = clauses(norm, *sent)
     starts = [n.start for n in nums]
@@ -45,17 +51,32 @@ def _sentence(text: str, norm: str, sent: tuple[int, int], nums: list[Number],
         hits = clause_hits(norm, clause, in_clause, protected, published)
         previous = out[-1].indicator if out else None
         for hit, name, span in expand(norm, clause, cls[k - 1] if k else None, hits, previous):
-            out.append(metric(text, norm, sent, span or clause, hit, name))
+            out.append(metric(text, norm, sent, span or clause, hit, name, period))
     return out
 
 
-def metric(text: str, norm: str, sent: tuple[int, int], span: tuple[int, int], hit: Hit, name: str) -> Metric:
+def metric(text: str, norm: str, sent: tuple[int, int], span: tuple[int, int], hit: Hit, name: str,
+           period: str | None = None) -> Metric:
     a, b = clip(*span, hit.left, hit.end)
-    period = None
     for m in ind.period_re().finditer(norm, sent[0], hit.num.start):
         period = m.group(0)
     return Metric(indicator=name, value=hit.num.value, unit=hit.unit, kind=hit.kind,
                   text=text[a:b].strip(), approx=hit.approx, period=period, baseline=hit.baseline)
+
+
+def default_period(title: str, text: str) -> str | None:
+    """The period a release reports on, stated once: in its title (关于2020年度法治政府建设情况的报告), else
+    at the head of its lead (2022年，全区…; 今年以来，…)."""
+    m = ind.period_re().search(normalize(title or ""))
+    if m:
+        return m.group(0)
+    lead = normalize(text[:LEAD])
+    for sent in sentences(lead)[:LEAD_SENTENCES]:
+        start = sent[0] + len(lead[sent[0]:sent[1]]) - len(lead[sent[0]:sent[1]].lstrip())
+        m = ind.period_re().match(lead, start)
+        if m and lead[m.end():m.end() + 1] in LEAD_PERIOD_END:
+            return m.group(0)
+    return None
 
 
 def _dedupe(metrics: list[Metric]) -> list[Metric]:

@@ -26,6 +26,9 @@ _HALF = "0123456789%.+,:;()!? "
 NORMALIZE = str.maketrans(_FULL, _HALF)
 """One-to-one character map: positions in the normalized text equal positions in the original."""
 
+RANGE_MARKS = ("-", "—", "–", "~", "～", "至", "到", "—")
+"""Between the bounds of a range: 3—4个月, 3至5天."""
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -45,6 +48,7 @@ class Number:
     approx: str | None = None
     arabic: bool = True
     percent: bool = False  # 百分之三十: the unit is already said
+    high: float | None = None  # 3—4个月: the upper bound of a range (``value`` is the lower)
 
 
 @functools.lru_cache(maxsize=16)
@@ -103,7 +107,7 @@ def _pattern() -> re.Pattern[str]:
         rf"|(?P<up>上[百千万])"
         rf"|(?P<num>{ARABIC})(?P<scale>千万|百万|万亿|万|亿|千)?"
         rf"|(?P<cn>{CHINESE}))"
-        rf"(?P<inside>{inside})?"
+        rf"(?P<inside>{inside})?(?(scale)|(?P<late>万亿|千万|百万|万|亿)?)"
     )
 
 
@@ -125,19 +129,35 @@ def _value(m: re.Match[str]) -> float:
         return parse_number(m.group("pnum")) or 0.0
     if m.group("up"):
         return float(SCALES[m.group("up")[1]])
+    late = SCALES.get(m.group("late") or "", 1)  # 2300余万元: the scale follows the 余
     if m.group("num"):
         scale = SCALES.get(m.group("scale") or "", 1)
-        return float(Decimal(m.group("num").replace(",", "")) * scale)
-    return parse_chinese(m.group("cn"))
+        return float(Decimal(m.group("num").replace(",", "")) * scale * late)
+    return parse_chinese(m.group("cn")) * late
+
+
+def _range(norm: str, low: Number, high: Number) -> Number:
+    """3—4个月, 3-5万元: one number, valued at its lower bound (scaled like the upper one)."""
+    value = low.value
+    scale = next((s for s in ("万", "亿") if norm[low.start:low.end][-1:] != s and norm[high.start:high.end][-1:] == s),
+                 None)
+    if scale:
+        value *= SCALES[scale]
+    return Number(low.start, high.end, value, low.approx or high.approx, low.arabic, high.percent, high=high.value)
 
 
 def find_numbers(text: str) -> list[Number]:
     """Every numeral in ``text`` with its approximation marker, in order."""
     norm = normalize(text)
-    found = []
+    found: list[Number] = []
     for m in _pattern().finditer(norm):
         arabic = bool(m.group("num") or (m.group("pnum") and m.group("pnum")[0].isdigit()))
-        found.append(Number(m.start(), m.end(), _value(m), _approx(m, norm), arabic, bool(m.group("pct"))))
+        num = Number(m.start(), m.end(), _value(m), _approx(m, norm), arabic, bool(m.group("pct")))
+        low = found[-1] if found else None
+        if low and norm[low.end:num.start] in RANGE_MARKS and low.value < num.value:
+            found[-1] = _range(norm, low, num)
+        else:
+            found.append(num)
     return found
 
 

@@ -32,6 +32,9 @@ LEAD = 300
 GENERIC = frozenset({"城区", "郊区", "矿区", "新区", "新城区", "老城区"})
 """Real division names that are also common nouns: never matched in running text."""
 
+SHORT_AFTER = "省市在和与及、的是于"
+"""Characters after which a two-character name (菏泽市单县, 在冠县) may start."""
+
 SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "省",
             "市", "区", "县", "盟", "旗")
 
@@ -107,14 +110,18 @@ def covers(area: str, name: str) -> bool:
 
 
 def places(s: str) -> list[str]:
-    """Division names written in ``s``, in order, the longest where two overlap."""
+    """Division names written in ``s``, in order, the longest where two overlap.
+
+    A two-character name (单县, 范县) counts only after a boundary: 示范县 and 简单县 are words.
+    """
     g = gazetteer()
     found: list[tuple[int, int]] = []
     for m in NAME_END.finditer(s):  # a name ends in 市, 区, 县…: look back from there only
         end = m.end()
         for n in range(min(g.longest, end), 1, -1):
             cand = s[end - n:end]
-            if cand in g.parents and cand not in GENERIC:
+            short = n == 2 and end > 2 and "\u4e00" <= s[end - 3] <= "\u9fff" and s[end - 3] not in SHORT_AFTER
+            if cand in g.parents and cand not in GENERIC and not short:
                 if found and end - n < found[-1][1]:  # 山东省 then 东省: keep the first
                     break
                 found.append((end - n, end))

@@ -80,6 +80,14 @@ def _tail_re() -> re.Pattern[str]:
     return re.compile(rf"(?m)^[\s\-·•]*(?:{words})")
 
 
+GLUED_YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)((?:19|20)\d\d)(?=年|\))")
+
+
+def repair_years(s: str) -> str:
+    """(20212025年) is (2021-2025年) with the dash lost in scraping; only when the second year is later."""
+    return GLUED_YEARS.sub(lambda m: f"{m[1]}-{m[2]}" if m[2] > m[1] else m[0], s)
+
+
 def clip(a: int, b: int, focus_start: int, focus_end: int, limit: int = 60) -> tuple[int, int]:
     """A window of at most ``limit`` characters inside ``[a, b)`` around ``[focus_start, focus_end)``."""
     if b - a <= limit:
