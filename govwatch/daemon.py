@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import redis
 
 from govwatch.embedded_redis import EmbeddedRedis, connect
 from govwatch.settings import Settings
 from govwatch.storage import Store
+from workers.queues import requeue_jobs_of
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +55,11 @@ def redis_for(settings: Settings, *, start: bool = True) -> Iterator[str]:
         embedded.stop()
 
 
-def _worker_cmd(settings: Settings, n: int) -> list[str]:
+def _worker_cmd(settings: Settings, name: str) -> list[str]:
     cmd = [sys.executable, "-m", "govwatch", "--data-dir", str(settings.data_dir)]
     if settings.config_path:
         cmd += ["--config", str(settings.config_path)]
-    return cmd + ["worker", "--name", f"govwatch-{n}-{int(time.time())}"]
+    return cmd + ["worker", "--name", name]
 
 
 class Supervisor:
@@ -65,12 +70,11 @@ class Supervisor:
         self.redis_url = redis_url
         self.count = count
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
+        self.names: dict[int, str] = {}
         self.stopping = threading.Event()
 
     def _spawn(self, n: int) -> None:
         # the worker inherits our environment with the resolved Redis URL, so it never starts its own
-        import os
-
         env = dict(
             os.environ,
             GOVWATCH_REDIS_URL=self.redis_url,
@@ -78,17 +82,19 @@ class Supervisor:
             GOVWATCH_LOG_LEVEL=self.settings.log_level,
         )
         # own session: Ctrl-C reaches only us, and we stop workers with exactly one SIGTERM (warm shutdown)
-        self.procs[n] = subprocess.Popen(_worker_cmd(self.settings, n), env=env, start_new_session=True)
+        self.names[n] = f"govwatch-{os.getpid()}-{n}-{int(time.time() * 1000) % 100000}"
+        self.procs[n] = subprocess.Popen(_worker_cmd(self.settings, self.names[n]), env=env, start_new_session=True)
         logger.info("started worker %d (pid %d)", n, self.procs[n].pid)
 
     def start(self) -> None:
         for n in range(1, self.count + 1):
             self._spawn(n)
 
-    def check(self) -> None:
+    def check(self, conn: redis.Redis) -> None:
         for n, p in list(self.procs.items()):
             if p.poll() is not None and not self.stopping.is_set():
                 logger.warning("worker %d (pid %d) exited with %s; restarting", n, p.pid, p.returncode)
+                requeue_jobs_of(conn, self.names[n])
                 self._spawn(n)
 
     def stop(self) -> None:
@@ -115,6 +121,7 @@ def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
     store = Store.connect(settings.database_url)
     store.create_all()
     store.sync_sites((s.id, s.region, s.name) for s in settings.sites)
+    store.subscribers.sync_config(settings.subscribers, datetime.now(UTC))
     with redis_for(settings) as url:
         conn = connect(url)
         sup = Supervisor(settings, url, settings.workers)
@@ -130,7 +137,7 @@ def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
         )
         try:
             while not stop.wait(1.0):
-                sup.check()
+                sup.check(conn)
         finally:
             logger.info("stopping: scheduler, then workers (finishing current jobs)")
             sched.shutdown(wait=False)

@@ -20,7 +20,9 @@ from typing import Any
 
 import yaml
 
+from crawler.listapi import ListApi
 from govwatch.errors import ConfigError
+from govwatch.subscribers import Subscriber, parse_subscriber
 
 DEFAULT_DATA_DIR = "./data"
 """Where the embedded Redis, the SQLite database and logs live unless told otherwise."""
@@ -57,7 +59,7 @@ def parse_interval(value: Any) -> float:
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """One monitored site. Only ``id``, ``region`` and ``list_urls`` are required."""
+    """One monitored site. Only ``id``, ``region`` and ``list_urls`` (or ``list_api``) are required."""
 
     id: str
     region: str
@@ -69,26 +71,9 @@ class SiteConfig:
     min_delay: float = 1.0
     user_agent: str | None = None
     paused: bool = False
-
-
-@dataclass(frozen=True)
-class WebhookTarget:
-    url: str
-    secret: str | None = None
-
-
-@dataclass(frozen=True)
-class SubscriberConfig:
-    """Who hears about what: an email address and/or a webhook, optionally filtered by region."""
-
-    id: str
-    email: str | None = None
-    webhook: WebhookTarget | None = None
-    regions: tuple[str, ...] = ()
-
-    def wants(self, region: str | None) -> bool:
-        # a region filter matches the region itself and names it contains (枣庄市 ⊂ "枣庄市峄城区")
-        return not self.regions or bool(region and any(r in region or region in r for r in self.regions))
+    concurrency: int = 1
+    tls_fallback: bool = False
+    list_api: ListApi | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +88,14 @@ class SmtpConfig:
 
 
 @dataclass(frozen=True)
+class DeliveryConfig:
+    """How hard govwatch tries: first retry after ``retry_base`` seconds, doubling, ``max_attempts`` in all."""
+
+    retry_base: float = 30.0
+    max_attempts: int = 10
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     config_path: Path | None
@@ -112,8 +105,9 @@ class Settings:
     user_agent: str = DEFAULT_USER_AGENT
     log_level: str = "INFO"
     sites: tuple[SiteConfig, ...] = ()
-    subscribers: tuple[SubscriberConfig, ...] = ()
+    subscribers: tuple[Subscriber, ...] = ()
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
 
     def site(self, site_id: str) -> SiteConfig:
         from govwatch.errors import UnknownSite
@@ -155,6 +149,7 @@ def load_settings(
         sites=_sites(raw.get("sites") or []),
         subscribers=_subscribers(raw.get("subscribers") or []),
         smtp=_smtp(raw.get("smtp") or {}),
+        delivery=_delivery(raw.get("delivery") or {}),
     )
 
 
@@ -191,7 +186,8 @@ def _sites(items: list[Any]) -> tuple[SiteConfig, ...]:
         if sid in seen:
             raise ConfigError(f"sites[{n}]: duplicate id {sid!r}")
         seen.add(sid)
-        urls = _require(item, "list_urls", f"site {sid}")
+        list_api = _list_api(item.get("list_api"), sid)
+        urls = item.get("list_urls") or () if list_api else _require(item, "list_urls", f"site {sid}")
         urls = (urls,) if isinstance(urls, str) else tuple(str(u) for u in urls)
         for u in urls:
             if not re.match(r"^https?://", u):
@@ -208,37 +204,44 @@ def _sites(items: list[Any]) -> tuple[SiteConfig, ...]:
                 min_delay=float(item.get("min_delay", 1.0)),
                 user_agent=item.get("user_agent"),
                 paused=bool(item.get("paused", False)),
+                concurrency=max(1, int(item.get("concurrency", 1))),
+                tls_fallback=bool(item.get("tls_fallback", False)),
+                list_api=list_api,
             )
         )
     return tuple(sites)
 
 
-def _subscribers(items: list[Any]) -> tuple[SubscriberConfig, ...]:
-    subs, seen = [], set()
+def _list_api(raw: Any, sid: str) -> ListApi | None:
+    if raw is None:
+        return None
+    try:
+        return ListApi.from_dict(raw)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"site {sid}: {e}") from None
+
+
+def _subscribers(items: list[Any]) -> tuple[Subscriber, ...]:
+    subs: list[Subscriber] = []
     for n, item in enumerate(items, 1):
         if not isinstance(item, dict):
-            raise ConfigError(f"subscribers[{n}]: expected a mapping")
-        sid = str(_require(item, "id", f"subscribers[{n}]"))
-        if sid in seen:
-            raise ConfigError(f"subscribers[{n}]: duplicate id {sid!r}")
-        seen.add(sid)
-        hook = item.get("webhook")
-        if isinstance(hook, str):
-            hook = {"url": hook}
-        if hook is not None and not re.match(r"^https?://", str(hook.get("url", ""))):
-            raise ConfigError(f"subscriber {sid}: webhook needs an http(s) url")
-        if not item.get("email") and not hook:
-            raise ConfigError(f"subscriber {sid}: give an email address, a webhook, or both")
-        regions = item.get("regions") or ()
-        subs.append(
-            SubscriberConfig(
-                id=sid,
-                email=item.get("email"),
-                webhook=WebhookTarget(url=str(hook["url"]), secret=hook.get("secret")) if hook else None,
-                regions=(regions,) if isinstance(regions, str) else tuple(str(r) for r in regions),
-            )
-        )
+            raise ConfigError(f"subscribers[{n}]: expected a mapping with an id")
+        sub = parse_subscriber(item)
+        if any(s.id == sub.id for s in subs):
+            raise ConfigError(f"subscribers[{n}]: duplicate id {sub.id!r}")
+        subs.append(sub)
     return tuple(subs)
+
+
+def _delivery(item: Mapping[str, Any]) -> DeliveryConfig:
+    try:
+        cfg = DeliveryConfig(retry_base=float(item.get("retry_base", 30.0)),
+                             max_attempts=int(item.get("max_attempts", 10)))
+    except (TypeError, ValueError):
+        raise ConfigError("delivery: retry_base and max_attempts must be numbers") from None
+    if cfg.retry_base <= 0 or cfg.max_attempts < 1:
+        raise ConfigError("delivery: retry_base must be positive and max_attempts at least 1")
+    return cfg
 
 
 def _smtp(item: Mapping[str, Any]) -> SmtpConfig:

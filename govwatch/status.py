@@ -20,7 +20,7 @@ def collect(settings: Settings) -> dict[str, Any]:
     configured = {s.id for s in settings.sites}
     report: dict[str, Any] = {
         "sites": [dict(r, configured=r["id"] in configured) for r in store.site_summaries()],
-        "deliveries": store.delivery_counts(),
+        "deliveries": store.outbox.counts(),
         "queues": None,
         "failed_jobs": [],
         "redis": None,

@@ -18,96 +18,15 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from govwatch.schema import articles, deliveries, events, facts, insert_ignore, metadata, sites
+
 logger = logging.getLogger(__name__)
-
-metadata = sa.MetaData()
-
-BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite autoincrements INTEGER only
-
-sites = sa.Table(
-    "sites",
-    metadata,
-    sa.Column("id", sa.String(200), primary_key=True),
-    sa.Column("region", sa.String(100), nullable=False),
-    sa.Column("name", sa.String(200)),
-    sa.Column("baseline_done", sa.Boolean, nullable=False, default=False),
-    sa.Column("last_crawl_at", sa.DateTime(timezone=True)),
-    sa.Column("last_result", sa.String(40)),
-    sa.Column("last_error", sa.Text),
-    sa.Column("last_new", sa.Integer, default=0),
-    sa.Column("list_state", sa.JSON, nullable=False, default=dict),
-)
-
-articles = sa.Table(
-    "articles",
-    metadata,
-    sa.Column("id", BigId, primary_key=True, autoincrement=True),
-    sa.Column("site_id", sa.String(200), nullable=False, index=True),
-    sa.Column("url", sa.String(2000), nullable=False, unique=True),
-    sa.Column("region", sa.String(100)),
-    sa.Column("list_title", sa.Text),
-    sa.Column("list_published", sa.String(40)),
-    sa.Column("title", sa.Text),
-    sa.Column("published", sa.String(40)),
-    sa.Column("source", sa.Text),
-    sa.Column("text", sa.Text),
-    sa.Column("content_hash", sa.String(64)),
-    sa.Column("facts", sa.JSON),
-    sa.Column("status", sa.String(20), nullable=False, default="pending"),
-    sa.Column("error", sa.Text),
-    sa.Column("silent", sa.Boolean, nullable=False, default=False),
-    sa.Column("discovered_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("processed_at", sa.DateTime(timezone=True)),
-)
-
-facts = sa.Table(
-    "facts",
-    metadata,
-    sa.Column("id", BigId, primary_key=True, autoincrement=True),
-    sa.Column("article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("region", sa.String(100), index=True),
-    sa.Column("kind", sa.String(20), nullable=False),  # metric | initiative
-    sa.Column("name", sa.Text, nullable=False),  # indicator or initiative name
-    sa.Column("value", sa.Float),
-    sa.Column("unit", sa.String(40)),
-    sa.Column("period", sa.String(80)),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
-)
-
-events = sa.Table(
-    "events",
-    metadata,
-    sa.Column("id", sa.String(120), primary_key=True),
-    sa.Column("type", sa.String(40), nullable=False),
-    sa.Column("region", sa.String(100)),
-    sa.Column("article_id", BigId, index=True),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-)
-
-deliveries = sa.Table(
-    "deliveries",
-    metadata,
-    sa.Column("id", sa.String(64), primary_key=True),  # also the webhook-id: stable across retries
-    sa.Column("event_id", sa.String(120), sa.ForeignKey("events.id"), nullable=False, index=True),
-    sa.Column("subscriber_id", sa.String(200), nullable=False),
-    sa.Column("channel", sa.String(20), nullable=False),
-    sa.Column("target", sa.Text, nullable=False),
-    sa.Column("status", sa.String(20), nullable=False, default="pending"),  # pending | sent | failed
-    sa.Column("attempts", sa.Integer, nullable=False, default=0),
-    sa.Column("last_error", sa.Text),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("sent_at", sa.DateTime(timezone=True)),
-    sa.UniqueConstraint("event_id", "subscriber_id", "channel", name="uq_delivery"),
-)
 
 
 def now() -> datetime:
@@ -125,6 +44,7 @@ class NewDelivery:
     subscriber_id: str
     channel: str
     target: str
+    status: str = "pending"  # or "held" until the subscriber's digest
 
 
 @dataclass(frozen=True)
@@ -140,7 +60,12 @@ class Store:
     """All database access. One instance per process; safe to share between threads."""
 
     def __init__(self, engine: Engine) -> None:
+        from govwatch.outbox import Outbox
+        from govwatch.subscribers import SubscriberStore
+
         self.engine = engine
+        self.outbox = Outbox(engine)
+        self.subscribers = SubscriberStore(engine)
 
     @classmethod
     def connect(cls, url: str) -> Store:
@@ -169,7 +94,7 @@ class Store:
             for sid, region, name in configured:
                 row = c.execute(sa.select(sites.c.id).where(sites.c.id == sid)).first()
                 if row is None:
-                    _insert_ignore(
+                    insert_ignore(
                         c, sites, [dict(id=sid, region=region, name=name, list_state={}, baseline_done=False)], ["id"]
                     )
                 else:
@@ -280,7 +205,7 @@ class Store:
     ) -> list[str]:
         """Store a parsed article, its facts and the events it caused in one transaction.
 
-        Returns the ids of deliveries this call created (already-existing ones are left alone).
+        Returns the ids of deliveries to send now that this call created (existing ones are left alone).
         """
         stamp = now()
         created: list[str] = []
@@ -297,73 +222,49 @@ class Store:
                 created += _write_event(c, ev, article_id, stamp)
         return created
 
-    def latest_facts(self, region: str, kind: str, names: Sequence[str], *, before_article: int) -> dict[str, dict]:
-        """The most recent stored fact per name for a region, from articles other than ``before_article``."""
-        if not names:
-            return {}
+    def region_history(
+        self, region: str, series: Sequence[str], initiative_keys: Sequence[str], *, before_article: int
+    ) -> tuple[dict[str, dict], set[str]]:
+        """The latest fact per series, and the initiatives already seen, for a region (other articles)."""
+        latest: dict[str, dict] = {}
         q = (
-            sa.select(facts)
+            sa.select(facts, articles.c.url.label("article_url"))
+            .select_from(facts.join(articles, articles.c.id == facts.c.article_id))
             .where(
                 facts.c.region == region,
-                facts.c.kind == kind,
-                facts.c.name.in_(list(names)),
                 facts.c.article_id != before_article,
+                sa.or_(facts.c.series.in_(list(series)), facts.c.canonical.in_(list(initiative_keys))),
             )
-            .order_by(facts.c.seen_at, facts.c.id)
         )
+        seen: set[str] = set()
         with self.engine.connect() as c:
-            return {r["name"]: dict(r) for r in c.execute(q).mappings()}
+            for r in c.execute(q).mappings():
+                if r["kind"] == "initiative":
+                    seen.add(r["canonical"])
+                    continue
+                cur = latest.get(r["series"])
+                if cur is None or _newer(r, cur):
+                    latest[r["series"]] = dict(r)
+        return latest, seen
 
     def recent_articles(self, limit: int = 20) -> list[dict[str, Any]]:
         q = sa.select(articles).order_by(articles.c.id.desc()).limit(limit)
         with self.engine.connect() as c:
             return [dict(r) for r in c.execute(q).mappings()]
 
-    # ---- deliveries --------------------------------------------------------------------------
 
-    def delivery(self, did: str) -> dict[str, Any] | None:
-        q = (
-            sa.select(
-                deliveries,
-                events.c.type.label("event_type"),
-                events.c.data.label("event_data"),
-                events.c.region.label("event_region"),
-                events.c.created_at.label("event_created_at"),
-            )
-            .select_from(deliveries.join(events, events.c.id == deliveries.c.event_id))
-            .where(deliveries.c.id == did)
-        )
-        with self.engine.connect() as c:
-            row = c.execute(q).mappings().first()
-        return dict(row) if row else None
+def _newer(a: Any, b: Any) -> bool:
+    """Whether fact row ``a`` reports a later value than ``b``: later period, else seen later."""
+    ka, kb = a["period_key"] or "", b["period_key"] or ""
+    return (ka, _aware(a["seen_at"]), a["id"]) > (kb, _aware(b["seen_at"]), b["id"])
 
-    def mark_delivery(self, did: str, *, status: str, error: str | None = None, attempted: bool = True) -> None:
-        values: dict[str, Any] = dict(status=status, last_error=error, updated_at=now())
-        if attempted:
-            values["attempts"] = deliveries.c.attempts + 1
-        if status == "sent":
-            values["sent_at"] = now()
-        with self.engine.begin() as c:
-            c.execute(deliveries.update().where(deliveries.c.id == did).values(**values))
 
-    def pending_deliveries(self, older_than: float = 0.0) -> list[str]:
-        cutoff = now() - timedelta(seconds=older_than)
-        q = (
-            sa.select(deliveries.c.id)
-            .where(deliveries.c.status == "pending", deliveries.c.updated_at <= cutoff)
-            .order_by(deliveries.c.created_at)
-        )
-        with self.engine.connect() as c:
-            return list(c.execute(q).scalars())
-
-    def delivery_counts(self) -> dict[str, int]:
-        q = sa.select(deliveries.c.status, sa.func.count()).group_by(deliveries.c.status)
-        with self.engine.connect() as c:
-            return {s: int(n) for s, n in c.execute(q)}
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _write_event(c: Connection, ev: NewEvent, article_id: int, stamp: datetime) -> list[str]:
-    inserted = _insert_ignore(
+    inserted = insert_ignore(
         c,
         events,
         [dict(id=ev.id, type=ev.type, region=ev.region, article_id=article_id, data=ev.data, created_at=stamp)],
@@ -374,11 +275,11 @@ def _write_event(c: Connection, ev: NewEvent, article_id: int, stamp: datetime) 
     rows = [
         dict(
             id=delivery_id(ev.id, d.subscriber_id, d.channel),
+            status=d.status,
             event_id=ev.id,
             subscriber_id=d.subscriber_id,
             channel=d.channel,
             target=d.target,
-            status="pending",
             attempts=0,
             created_at=stamp,
             updated_at=stamp,
@@ -386,19 +287,8 @@ def _write_event(c: Connection, ev: NewEvent, article_id: int, stamp: datetime) 
         for d in ev.deliveries
     ]
     if rows:
-        _insert_ignore(c, deliveries, rows, ["id"])
-    return [r["id"] for r in rows]
-
-
-def _insert_ignore(c: Connection, table: sa.Table, rows: list[dict[str, Any]], keys: list[str]) -> int:
-    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns the number of rows inserted."""
-    if c.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
-    # RETURNING tells which rows went in; rowcount is not reliable across drivers
-    return sum(len(c.execute(stmt, row).all()) for row in rows)
+        insert_ignore(c, deliveries, rows, ["id"])
+    return [r["id"] for r in rows if r["status"] == "pending"]  # held ones wait for the digest
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -3,82 +3,105 @@
 A delivery row that is no longer ``pending`` makes the job a no-op, so a duplicate enqueue or a
 re-run after a killed worker sends nothing twice (short of a kill between the send and the
 commit: receivers de-duplicate on ``webhook-id``, which stays the same across retries).
+
+Transient failures (connection refused, timeouts, 429, 5xx, SMTP 4xx) are retried with
+exponential backoff and jitter over about four hours, never sooner than a ``Retry-After`` asks;
+each retry is a new job scheduled for its time (``deliver-<id>-<attempt>``). A 410 disables the
+subscriber's channel; other permanent failures, or running out of attempts, leave the delivery
+``failed`` with its last error for ``govwatch deliveries --failed`` and ``replay``.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+import random
+from datetime import timedelta
 from typing import Any
 
-from rq import get_current_job
-
-from alerts.errors import PermanentDeliveryError, TransientDeliveryError
+from alerts.errors import EndpointGone, PermanentDeliveryError, TransientDeliveryError
 from alerts.records import Alert
-from govwatch.settings import SubscriberConfig
+from govwatch.outbox import aware, now
+from govwatch.subscribers import Subscriber
 from workers import runtime
+from workers.queues import enqueue_delivery
 
 logger = logging.getLogger(__name__)
 
+RETRY_BASE = 30.0
+"""Seconds before the first retry; each later retry waits twice as long (with ±20% jitter)."""
 
-def _timestamp(value: datetime) -> int:
-    if value.tzinfo is None:  # SQLite hands back naive datetimes; we store UTC
-        value = value.replace(tzinfo=UTC)
-    return int(value.timestamp())
+RETRY_CAP = 2 * 3600.0
+"""No wait between two attempts is longer than two hours."""
+
+MAX_ATTEMPTS = 10
+"""Attempts before a delivery is given up as failed: about four hours of retries."""
+
+
+def backoff(attempt: int, retry_after: float | None = None, *, base: float = RETRY_BASE) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+    delay = min(RETRY_CAP, base * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
+    return max(delay, retry_after or 0.0)
 
 
 def build_alert(d: dict[str, Any]) -> Alert:
     data = d["event_data"] or {}
     article = data.get("article", {})
-    return Alert(
-        id=d["id"],
-        type=d["event_type"],
-        timestamp=_timestamp(d["event_created_at"]),
-        region=d["event_region"],
-        title=article.get("title") or "",
-        url=article.get("url") or "",
-        data=data,
-    )
+    title = article.get("title") or ""
+    if d["event_type"] == "digest":
+        title = f"{len(data.get('events', []))} 条更新"
+    return Alert(id=d["id"], type=d["event_type"], timestamp=int(aware(d["event_created_at"]).timestamp()),
+                 region=d["event_region"], title=title, url=article.get("url") or "", data=data)
 
 
-def _subscriber(d: dict[str, Any]) -> SubscriberConfig | None:
-    return next((s for s in runtime.get().settings.subscribers if s.id == d["subscriber_id"]), None)
+def send(alert: Alert, channel: str, target: str, sub: Subscriber) -> None:
+    ch = runtime.get().channel(channel)
+    if channel == "email":
+        ch.send(alert, to=target)
+    elif channel == "webhook":
+        ch.send(alert, target, sub.webhook.secret if sub.webhook else None)
+    else:
+        ch.send(alert, target)
 
 
 def deliver(delivery_id: str) -> dict[str, Any]:
-    """RQ job: send one pending delivery; transient failures raise so RQ retries with backoff."""
+    """RQ job: send one pending delivery; schedule a retry or record the failure."""
     rt = runtime.get()
-    d = rt.store.delivery(delivery_id)
+    d = rt.store.outbox.get(delivery_id)
     if d is None or d["status"] != "pending":
         return {"delivery": delivery_id, "result": "nothing to do"}
-    sub = _subscriber(d)
-    if sub is None:
-        rt.store.mark_delivery(delivery_id, status="failed", error="subscriber no longer configured", attempted=False)
-        return {"delivery": delivery_id, "result": "failed"}
-    alert = build_alert(d)
+    sub = rt.store.subscribers.get(d["subscriber_id"])
+    if sub is None or d["channel"] in sub.disabled:
+        why = "subscriber removed" if sub is None else f"channel disabled: {sub.disabled[d['channel']]}"
+        rt.store.outbox.mark_failed(delivery_id, why, attempted=False)
+        return {"delivery": delivery_id, "result": "failed", "error": why}
+    where = f"{d['target']} ({d['channel']}, subscriber {d['subscriber_id']})"
     try:
-        if d["channel"] == "email":
-            rt.channel("email").send(alert, to=d["target"])
-        else:
-            secret = sub.webhook.secret if sub.webhook else None
-            rt.channel("webhook").send(alert, d["target"], secret)
+        send(build_alert(d), d["channel"], d["target"], sub)
     except TransientDeliveryError as e:
-        job = get_current_job()
-        last = job is None or not job.retries_left
-        rt.store.mark_delivery(delivery_id, status="failed" if last else "pending", error=str(e))
-        logger.warning(
-            "delivery %s to %s (%s) failed%s: %s",
-            delivery_id,
-            d["target"],
-            d["channel"],
-            "" if last else ", will retry",
-            e,
-        )
-        raise
-    except PermanentDeliveryError as e:
-        rt.store.mark_delivery(delivery_id, status="failed", error=str(e))
-        logger.error("delivery %s to %s (%s) failed for good: %s", delivery_id, d["target"], d["channel"], e)
+        return _retry_or_fail(d, where, e)
+    except EndpointGone as e:
+        rt.store.subscribers.disable_channel(sub.id, d["channel"], f"410 Gone at {now():%Y-%m-%d %H:%M} UTC")
+        rt.store.outbox.mark_failed(delivery_id, str(e))
+        logger.error("delivery %s to %s: endpoint gone (410); channel disabled until resumed", delivery_id, where)
         return {"delivery": delivery_id, "result": "failed", "error": str(e)}
-    rt.store.mark_delivery(delivery_id, status="sent")
-    logger.info("delivered %s %s to %s (%s)", alert.type, delivery_id, d["target"], d["channel"])
+    except PermanentDeliveryError as e:
+        rt.store.outbox.mark_failed(delivery_id, str(e))
+        logger.error("delivery %s to %s failed for good: %s", delivery_id, where, e)
+        return {"delivery": delivery_id, "result": "failed", "error": str(e)}
+    rt.store.outbox.mark_sent(delivery_id)
+    logger.info("delivered %s %s to %s", d["event_type"], delivery_id, where)
     return {"delivery": delivery_id, "result": "sent"}
+
+
+def _retry_or_fail(d: dict[str, Any], where: str, e: TransientDeliveryError) -> dict[str, Any]:
+    rt = runtime.get()
+    attempt = int(d["attempts"]) + 1
+    if attempt >= rt.settings.delivery.max_attempts:
+        rt.store.outbox.mark_failed(d["id"], str(e))
+        logger.error("delivery %s to %s failed after %d attempts: %s", d["id"], where, attempt, e)
+        return {"delivery": d["id"], "result": "failed", "error": str(e)}
+    delay = backoff(attempt, e.retry_after, base=rt.settings.delivery.retry_base)
+    rt.store.outbox.retry_later(d["id"], str(e), at=now() + timedelta(seconds=delay))
+    enqueue_delivery(rt.redis, d["id"], attempt=attempt, delay=delay)
+    logger.warning("delivery %s to %s failed (%s); retry %d in %.0fs", d["id"], where, e, attempt, delay)
+    return {"delivery": d["id"], "result": "retry", "in": delay}

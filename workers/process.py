@@ -1,8 +1,9 @@
 """The parse job: fetch an article, read it, extract its facts, compare, and write the outbox.
 
 One transaction stores the article's text, facts and content hash together with the events they
-cause and one delivery row per matching subscriber and channel; delivery jobs are enqueued from
-those rows afterwards (and re-enqueued by the reconciler if this process dies in between).
+cause (see :mod:`workers.diff`) and one delivery row per matching subscriber and channel (see
+:mod:`workers.subscriptions`); delivery jobs are enqueued from those rows afterwards, and
+re-enqueued by the reconciler if this process dies in between.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import logging
 from typing import Any
 
 from crawler.article import parse_article
-from rules.extract import extract
-
 from crawler.errors import BadStatus, CrawlError, Timeout, Unreachable
 from crawler.records import Article
 from govwatch.settings import Settings, SiteConfig
-from govwatch.storage import NewDelivery, NewEvent
-from rules.records import Facts
+from govwatch.storage import NewEvent
+from rules.canonical import canonical_indicator
+from rules.extract import extract
 from workers import runtime
+from workers.diff import History, detect, initiative_key, period_key, series_of
 from workers.queues import enqueue_delivery
+from workers.subscriptions import route
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +63,8 @@ def process_article(article_id: int, force: bool = False) -> dict[str, Any]:
         return {"article": article_id, "result": "unchanged"}
     facts = extract(article.text, title=article.title, region=site.region, published=article.published)
     region = facts.region or site.region
-    new_events = []
-    if row["content_hash"] is None and not row["silent"]:
-        new_events.append(_release_new(rt.store, article_id, site, region, article, facts, rt.settings))
+    fact_dict = facts.to_dict()
+    new_events = _events(rt, article_id, row, site, region, article, fact_dict, digest)
     created = rt.store.save_processed(
         article_id,
         fields=dict(
@@ -73,22 +74,70 @@ def process_article(article_id: int, force: bool = False) -> dict[str, Any]:
             text=article.text,
             region=region,
             content_hash=digest,
-            facts=facts.to_dict(),
+            facts=fact_dict,
         ),
-        fact_rows=_fact_rows(region, facts),
+        fact_rows=_fact_rows(region, fact_dict, article.published),
         new_events=new_events,
     )
     for did in created:
         enqueue_delivery(rt.redis, did)
     logger.info(
-        "site %s: article %s stored: %d metric(s), %d initiative(s), %d alert(s)",
+        "site %s: article %s stored: %d metric(s), %d initiative(s), %d event(s), %d alert(s) to send",
         site.id,
         url,
         len(facts.metrics),
         len(facts.initiatives),
+        len(new_events),
         len(created),
     )
-    return {"article": article_id, "result": "stored", "deliveries": len(created)}
+    return {"article": article_id, "result": "stored", "events": len(new_events), "deliveries": len(created)}
+
+
+def _events(
+    rt: Any,
+    article_id: int,
+    row: dict,
+    site: SiteConfig,
+    region: str,
+    article: Article,
+    facts: dict[str, Any],
+    digest: str,
+) -> list[NewEvent]:
+    first_time = row["content_hash"] is None
+    if first_time and row["silent"]:
+        return []  # the back catalogue: stored for history, told to no one
+    latest, seen = rt.store.region_history(
+        region,
+        [series_of(m) for m in facts["metrics"]],
+        [initiative_key(i["name"]) for i in facts["initiatives"]],
+        before_article=article_id,
+    )
+    info = {
+        "url": article.url,
+        "title": article.title,
+        "published": article.published,
+        "source": article.source,
+        "region": region,
+        "site_id": site.id,
+        "hash": digest,
+    }
+    found = detect(
+        article_id=article_id,
+        region=region,
+        article=info,
+        facts=facts,
+        previous_facts=None if first_time else (row["facts"] or {}),
+        history=History(latest=latest, initiatives=seen),
+        first_time=first_time,
+        silent=False,
+    )
+    subscribers = rt.subscribers()
+    return [
+        NewEvent(
+            id=e.id, type=e.type, region=region, data=e.data, deliveries=route(subscribers, e, region, article.text)
+        )
+        for e in found
+    ]
 
 
 def _site_for(settings: Settings, row: dict[str, Any]) -> SiteConfig:
@@ -99,55 +148,37 @@ def _site_for(settings: Settings, row: dict[str, Any]) -> SiteConfig:
         return SiteConfig(id=row["site_id"], region=row.get("region") or "", list_urls=())
 
 
-def _fact_rows(region: str, facts: Facts) -> list[dict[str, Any]]:
+def _fact_rows(region: str, facts: dict[str, Any], published: str | None) -> list[dict[str, Any]]:
     rows = [
         dict(
             region=region,
             kind="metric",
-            name=m.indicator,
-            value=float(m.value),
-            unit=m.unit,
-            period=m.period,
-            data=m.to_dict(),
+            name=m["indicator"],
+            value=float(m["value"]),
+            unit=m["unit"],
+            period=m.get("period"),
+            data=m,
+            canonical=canonical_indicator(m["indicator"]),
+            series=series_of(m),
+            period_key=period_key(m.get("period"), published),
+            published=published,
         )
-        for m in facts.metrics
+        for m in facts["metrics"]
     ]
     rows += [
-        dict(region=region, kind="initiative", name=i.name, value=None, unit=None, period=None, data=i.to_dict())
-        for i in facts.initiatives
+        dict(
+            region=region,
+            kind="initiative",
+            name=i["name"],
+            value=None,
+            unit=None,
+            period=None,
+            data=i,
+            canonical=initiative_key(i["name"]),
+            series=None,
+            period_key=None,
+            published=published,
+        )
+        for i in facts["initiatives"]
     ]
     return rows
-
-
-def _release_new(
-    store: Any, article_id: int, site: SiteConfig, region: str, article: Article, facts: Facts, settings: Settings
-) -> NewEvent:
-    metrics = [m.to_dict() for m in facts.metrics]
-    previous = store.latest_facts(region, "metric", [m["indicator"] for m in metrics], before_article=article_id)
-    for m in metrics:
-        prev = previous.get(m["indicator"])
-        if prev and (prev["value"], prev["unit"]) != (float(m["value"]), m["unit"]):
-            m["previous"] = {"value": prev["data"].get("value"), "unit": prev["unit"], "period": prev["period"]}
-    data = {
-        "article": {
-            "url": article.url,
-            "title": article.title,
-            "published": article.published,
-            "source": article.source,
-            "region": region,
-            "site_id": site.id,
-        },
-        "metrics": metrics,
-        "initiatives": [i.to_dict() for i in facts.initiatives],
-    }
-    deliveries = []
-    for sub in settings.subscribers:
-        if not sub.wants(region):
-            continue
-        if sub.email:
-            deliveries.append(NewDelivery(sub.id, "email", sub.email))
-        if sub.webhook:
-            deliveries.append(NewDelivery(sub.id, "webhook", sub.webhook.url))
-    return NewEvent(
-        id=f"release.new:{article_id}", type="release.new", region=region, data=data, deliveries=tuple(deliveries)
-    )

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import redis
@@ -30,8 +31,8 @@ CRAWL_TIMEOUT = 600
 PARSE_RETRY = Retry(max=3, interval=[30, 120, 600])
 """Fetching an article that failed transiently is retried after 30 s, 2 min and 10 min."""
 
-DELIVER_RETRY = Retry(max=8, interval=[10, 30, 120, 300, 900, 1800, 3600, 7200])
-"""A delivery that failed transiently is retried over about four hours."""
+DELIVER_TIMEOUT = 60
+"""Seconds one delivery attempt may take (SMTP and webhook timeouts are shorter)."""
 
 RESULT_TTL = 0
 """Finished jobs are dropped at once: results live in the database, and the job id is free again."""
@@ -112,19 +113,25 @@ def enqueue_article(conn: redis.Redis, article_id: int, *, force: bool = False) 
     )
 
 
-def enqueue_delivery(conn: redis.Redis, delivery_id: str) -> bool:
+def delivery_job_id(delivery_id: str, attempt: int = 0) -> str:
+    return job_id("deliver", f"{delivery_id}-{attempt}")
+
+
+def enqueue_delivery(conn: redis.Redis, delivery_id: str, *, attempt: int = 0, delay: float | None = None) -> bool:
+    """Enqueue attempt number ``attempt`` of a delivery, now or after ``delay`` seconds."""
     from workers.deliver import deliver
 
-    return _enqueue_unique(
-        conn,
-        DELIVER,
-        deliver,
-        job_id("deliver", delivery_id),
-        delivery_id,
-        retry=DELIVER_RETRY,
-        job_timeout=120,
-        description=f"deliver {delivery_id}",
-    )
+    jid = delivery_job_id(delivery_id, attempt)
+    opts: dict[str, Any] = dict(job_timeout=DELIVER_TIMEOUT, description=f"deliver {delivery_id} #{attempt}")
+    if not delay:
+        return _enqueue_unique(conn, DELIVER, deliver, jid, delivery_id, **opts)
+    q = queue(conn, DELIVER)
+    try:
+        q.enqueue_in(timedelta(seconds=delay), deliver, delivery_id, job_id=jid, unique=True, result_ttl=RESULT_TTL,
+                     failure_ttl=FAILURE_TTL, **opts)
+    except DuplicateJobError:
+        return False
+    return True
 
 
 def has_live_job(conn: redis.Redis, jid: str) -> bool:
@@ -167,3 +174,25 @@ def failed_jobs(conn: redis.Redis, limit: int = 20) -> list[dict[str, str]]:
             last = err.strip().splitlines()[-1] if err.strip() else ""
             rows.append({"queue": name.split(":", 1)[1], "id": jid, "error": last})
     return rows
+
+
+def requeue_jobs_of(conn: redis.Redis, worker_name: str) -> int:
+    """Put back the jobs a dead worker had started (its process was killed): every job is idempotent."""
+    from rq.registry import StartedJobRegistry
+
+    n = 0
+    for name in ALL_QUEUES:
+        q = queue(conn, name)
+        registry = StartedJobRegistry(queue=q)
+        for jid in registry.get_job_ids(cleanup=False):
+            try:
+                job = Job.fetch(jid, connection=conn)
+            except NoSuchJobError:
+                continue
+            if job.worker_name != worker_name or job.get_status(refresh=True) != JobStatus.STARTED:
+                continue
+            registry.remove_executions(job)
+            q.enqueue_job(job)
+            logger.warning("requeued job %s (%s) left by dead worker %s", job.id, job.description, worker_name)
+            n += 1
+    return n

@@ -1,24 +1,33 @@
 """Per-process resources for jobs: settings, the store, Redis, fetchers and channels.
 
 A worker process calls :func:`init` once at start (loading jieba and the rule tables too, so no
-job pays for them); jobs call :func:`get`. Fetchers are kept per site so cookies and the
-per-host delay last across jobs.
+job pays for them); jobs call :func:`get`. Fetchers are kept per site so cookies and robots.txt
+last across jobs; they all share one ``RedisHostGate``, so per-host concurrency, the pause between
+requests and Retry-After hold across every worker process.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
 
 from crawler.fetch import Fetcher
+from crawler.politeness import HostGate
 from govwatch.settings import Settings, SiteConfig
 from govwatch.storage import Store
+from govwatch.subscribers import Subscriber
+from workers.hostgate import RedisHostGate
 
 logger = logging.getLogger(__name__)
+
+SUBSCRIBERS_TTL = 5.0
+"""Seconds a worker trusts its copy of the subscriber list (CLI changes show up this fast)."""
 
 
 @dataclass
@@ -26,15 +35,34 @@ class Runtime:
     settings: Settings
     store: Store
     redis: redis.Redis
+    gate: HostGate | None = None
+    fetch_options: dict[str, Any] = field(default_factory=dict)
+    """Extra ``Fetcher`` keyword arguments for every site (tests shorten deadlines with it)."""
     _fetchers: dict[str, Fetcher] = field(default_factory=dict)
     _channels: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _subscribers: tuple[float, list[Subscriber]] = (0.0, [])
+
+    def subscribers(self) -> list[Subscriber]:
+        """Subscribers from the database, re-read every few seconds (the CLI may add or pause one)."""
+        stamp, subs = self._subscribers
+        if time.monotonic() - stamp > SUBSCRIBERS_TTL:
+            subs = self.store.subscribers.all()
+            self._subscribers = (time.monotonic(), subs)
+        return subs
 
     def fetcher(self, site: SiteConfig) -> Fetcher:
         with self._lock:
             f = self._fetchers.get(site.id)
             if f is None:
-                f = Fetcher(user_agent=site.user_agent or self.settings.user_agent, min_delay=site.min_delay)
+                f = Fetcher(
+                    user_agent=site.user_agent or self.settings.user_agent,
+                    min_delay=site.min_delay,
+                    concurrency=site.concurrency,
+                    tls_fallback=site.tls_fallback,
+                    gate=self.gate,
+                    **self.fetch_options,
+                )
                 self._fetchers[site.id] = f
             return f
 
@@ -70,6 +98,10 @@ def _make_channel(name: str, settings: Settings) -> Any:
         )
     if name == "webhook":
         return WebhookChannel(user_agent=settings.user_agent)
+    if name == "chat":
+        from alerts.channels.chat import ChatChannel
+
+        return ChatChannel()
     raise ValueError(f"unknown channel {name!r}")
 
 
@@ -88,7 +120,8 @@ def init(settings: Settings, redis_conn: redis.Redis, *, preload_rules: bool = T
     store = Store.connect(settings.database_url)
     store.create_all()
     store.sync_sites((s.id, s.region, s.name) for s in settings.sites)
-    _runtime = Runtime(settings=settings, store=store, redis=redis_conn)
+    store.subscribers.sync_config(settings.subscribers, datetime.now(UTC))
+    _runtime = Runtime(settings=settings, store=store, redis=redis_conn, gate=RedisHostGate(redis_conn))
     return _runtime
 
 

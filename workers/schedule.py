@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import redis
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -16,9 +17,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from govwatch.settings import Settings
 from govwatch.storage import Store
-from workers.queues import enqueue_crawl, enqueue_delivery, has_live_job, job_id
+from workers.queues import delivery_job_id, enqueue_crawl, enqueue_delivery, has_live_job
 
 logger = logging.getLogger(__name__)
+
+CHINA = ZoneInfo("Asia/Shanghai")
+"""Digest times are China time, like the releases."""
 
 RECONCILE_EVERY = 60
 """Seconds between two passes of the outbox reconciler."""
@@ -38,12 +42,56 @@ def jitter_for(interval: float) -> float:
 def reconcile(conn: redis.Redis, store: Store, grace: float = RECONCILE_GRACE) -> int:
     """Re-enqueue deliveries that are pending with no live job (Redis restarted, worker killed)."""
     n = 0
-    for did in store.pending_deliveries(older_than=grace):
-        if not has_live_job(conn, job_id("deliver", did)) and enqueue_delivery(conn, did):
+    for row in store.outbox.due(grace):
+        attempt = int(row["attempts"])
+        if not has_live_job(conn, delivery_job_id(row["id"], attempt)) and enqueue_delivery(
+            conn, row["id"], attempt=attempt
+        ):
             n += 1
     if n:
         logger.info("reconciler: re-enqueued %d pending deliveries", n)
     return n
+
+
+def digest_due(digest: str, last: datetime | None, now: datetime) -> datetime | None:
+    """The digest time to send for now, if one has passed since ``last``; None otherwise.
+
+    >>> tz = ZoneInfo("Asia/Shanghai")
+    >>> digest_due("08:00", None, datetime(2026, 11, 22, 8, 30, tzinfo=tz)).isoformat()
+    '2026-11-22T08:00:00+08:00'
+    >>> digest_due("08:00", datetime(2026, 11, 22, 0, 1, tzinfo=UTC), datetime(2026, 11, 22, 9, 0, tzinfo=tz))
+    """
+    hour, minute = (int(x) for x in digest.split(":"))
+    local = now.astimezone(CHINA)
+    slot = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if slot > local:
+        slot -= timedelta(days=1)
+    if last is not None and (last if last.tzinfo else last.replace(tzinfo=UTC)) >= slot:
+        return None
+    return slot
+
+
+def run_digests(conn: redis.Redis, store: Store, now: datetime | None = None) -> int:
+    """Send each digest subscriber everything held since its last digest, once per digest time."""
+    from govwatch.outbox import make_digest
+
+    now = now or datetime.now(UTC)
+    sent = 0
+    for sub in store.subscribers.all():
+        if not sub.digest or sub.paused:
+            continue
+        last = store.subscribers.last_digest(sub.id)
+        slot = digest_due(sub.digest, last, now)
+        if slot is None:
+            continue
+        ids = make_digest(store.engine, sub.id, sub.channels(), since=last, until=slot)
+        store.subscribers.mark_digest(sub.id, slot)
+        for did in ids:
+            enqueue_delivery(conn, did)
+        sent += len(ids)
+        if ids:
+            logger.info("subscriber %s: digest of %s queued on %d channel(s)", sub.id, slot, len(ids))
+    return sent
 
 
 def build_scheduler(settings: Settings, conn: redis.Redis, store: Store) -> BackgroundScheduler:
@@ -64,6 +112,7 @@ def build_scheduler(settings: Settings, conn: redis.Redis, store: Store) -> Back
             next_run_time=first,
             name=f"poll {site.id}",
         )
+    sched.add_job(run_digests, IntervalTrigger(seconds=60), args=[conn, store], id="digests", name="digests")
     sched.add_job(
         reconcile,
         IntervalTrigger(seconds=RECONCILE_EVERY),

@@ -82,7 +82,13 @@ def test_environment_overrides(tmp_path: Path) -> None:
             "sites:\n  - {id: a, region: r, list_urls: [http://x/]}\n  - {id: a, region: r, list_urls: [http://y/]}\n",
             "duplicate",
         ),
-        ("subscribers:\n  - {id: s}\n", "email address, a webhook"),
+        ("subscribers:\n  - {id: s}\n", "email address, a webhook or a chat URL"),
+    ("subscribers:\n  - {id: s, email: a@b.org, events: [release.nwe]}\n", "unknown event type"),
+    ("subscribers:\n  - {id: s, email: a@b.org, digest: '8 am'}\n", "not a time like 08:00"),
+    ("subscribers:\n  - {id: s, email: a@b.org, thresholds: [{indicator: 出庭应诉率}]}\n", "below and/or above"),
+    ("subscribers:\n  - {id: s, webhook: {url: 'http://h/', secret: 'whsec_%%%'}}\n", "not base64"),
+    ("subscribers:\n  - {id: s, email: a@b.org}\n  - {id: s, email: c@b.org}\n", "duplicate id"),
+    ("delivery: {max_attempts: 0}\n", "max_attempts"),
         ("smtp: {security: tls13}\n", "security"),
         ("sites: [\n", "not valid YAML"),
     ],
@@ -95,11 +101,3 @@ def test_bad_config_has_a_clear_message(tmp_path: Path, text: str, message: str)
 def test_missing_explicit_config(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "nope.yaml", tmp_path, env={})
-
-
-def test_region_filter() -> None:
-    from govwatch.settings import SubscriberConfig
-
-    sub = SubscriberConfig(id="a", email="a@example.org", regions=("枣庄市",))
-    assert sub.wants("枣庄市") and not sub.wants("黄石市") and not sub.wants(None)
-    assert SubscriberConfig(id="b", email="b@example.org").wants("黄石市")

@@ -47,21 +47,29 @@ def test_outbox_written_once(store: Store) -> None:
     assert sorted(created) == sorted([delivery_id(ev.id, "analyst", "email"), delivery_id(ev.id, "hook", "webhook")])
     # the same job run again: facts replaced, no second event or delivery
     assert store.save_processed(aid, fields=fields, fact_rows=rows, new_events=[ev]) == []
-    assert store.delivery_counts() == {"pending": 2}
-    d = store.delivery(created[0])
+    assert store.outbox.counts() == {"pending": 2}
+    d = store.outbox.get(created[0])
     assert d["event_type"] == "release.new" and d["event_data"] == {"article": {"title": "t"}}
-    store.mark_delivery(created[0], status="sent")
-    assert store.delivery(created[0])["attempts"] == 1
-    assert store.pending_deliveries() == [created[1]]
+    store.outbox.mark_sent(created[0])
+    assert store.outbox.get(created[0])["attempts"] == 1
+    assert [r["id"] for r in store.outbox.due(grace=0)] == [created[1]]
 
 
-def test_latest_facts_ignores_the_article_itself(store: Store) -> None:
-    a1, a2 = store.add_articles("zz", "枣庄市", [ref("http://a/1.html"), ref("http://a/2.html")], silent=False)
-    row = dict(region="枣庄市", kind="metric", name="出庭应诉率", value=95.0, unit="%", period="2020年", data={})
+def test_region_history_takes_the_latest_period_from_other_articles(store: Store) -> None:
+    a1, a2, a3 = store.add_articles("zz", "枣庄市", [ref(f"http://a/{n}.html") for n in (1, 2, 3)], silent=False)
+    row = dict(region="枣庄市", kind="metric", name="出庭应诉率", value=95.0, unit="%", period="2021年", data={},
+               canonical="出庭应诉率", series="出庭应诉率|rate|%", period_key="2021-12", published="2022-01-05")
     store.save_processed(a1, fields={"content_hash": "x"}, fact_rows=[row], new_events=[])
-    store.save_processed(a2, fields={"content_hash": "y"}, fact_rows=[dict(row, value=97.0)], new_events=[])
-    assert store.latest_facts("枣庄市", "metric", ["出庭应诉率"], before_article=a2)["出庭应诉率"]["value"] == 95.0
-    assert store.latest_facts("黄石市", "metric", ["出庭应诉率"], before_article=a2) == {}
+    # a later article reporting an older period does not become "the latest"
+    store.save_processed(a2, fields={"content_hash": "y"},
+                         fact_rows=[dict(row, value=90.0, period="2020年", period_key="2020-12")], new_events=[])
+    ini = dict(row, kind="initiative", name="无证明城市", value=None, unit=None, series=None, canonical="无证明城市")
+    store.save_processed(a3, fields={"content_hash": "z"}, fact_rows=[ini], new_events=[])
+    latest, seen = store.region_history("枣庄市", ["出庭应诉率|rate|%"], ["无证明城市"], before_article=a3)
+    assert latest["出庭应诉率|rate|%"]["value"] == 95.0 and seen == set()  # a3's own initiative is left out
+    latest, seen = store.region_history("枣庄市", ["出庭应诉率|rate|%"], ["无证明城市"], before_article=a1)
+    assert latest["出庭应诉率|rate|%"]["value"] == 90.0 and seen == {"无证明城市"}  # a1's own facts are left out
+    assert store.region_history("黄石市", ["出庭应诉率|rate|%"], [], before_article=a3) == ({}, set())
 
 
 def test_site_summaries_count_articles(store: Store) -> None:
