@@ -27,6 +27,8 @@ POST_MAX = 16
 ORDINAL = re.compile(r"^\s*(?:\(?[0-9]{1,2}[)\s、.]|[(]?[一二三四五六七八九十]{1,3}(?:是|[)、]))\s*")
 """A list ordinal opening the phrase: 01 , 1., 一是, 二、, (三)."""
 
+LEVELS = re.compile(r"[两三四五六]级$")
+
 FRAME_END = ("中", "上", "里")
 """Locatives closing 在……中 frames."""
 
@@ -90,8 +92,9 @@ def _head(post: str) -> str:
     """The first words after the unit, up to POST_MAX characters."""
     post = post.lstrip("的 ")
     out = ""
+    stops = load("markers")["post_stops"]
     for w, _ in words(post):
-        if len(out) + len(w) > POST_MAX or w in ",;。":
+        if len(out) + len(w) > POST_MAX or w in ",;。" or (out and w in stops):
             break
         out += w
     return out
@@ -156,4 +159,5 @@ def _bare(s: str) -> bool:
 
 def items(s: str) -> list[str]:
     """A 、-list split into its items: 申请材料、办理环节和办理时限 → three items."""
-    return [p for p in (x.strip() for x in SEPARATORS.split(s)) if p]
+    parts = (LEVELS.sub("", x.strip()) for x in SEPARATORS.split(s))  # 市、县两级: the items are 市 and 县
+    return [p for p in parts if p]

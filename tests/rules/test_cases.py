@@ -1,6 +1,6 @@
 """Run every rule case in ``tests/rules/cases/*.yaml`` through :func:`rules.extract.extract`.
 
-A case gives ``text`` (and optionally ``title``, ``region``, ``published``) and any of:
+A case gives ``text`` (and optionally ``title``, ``region``, ``published``, ``source``) and any of:
 
 * ``metrics``: each expected metric must be produced — ``indicator`` is a substring of the
   produced name; ``value``, ``unit``, ``kind``, ``approx``, ``period``, ``baseline`` must equal
@@ -77,7 +77,7 @@ def check_initiatives(case: dict[str, Any], facts: Facts) -> None:
 @pytest.mark.parametrize("case", load_cases())
 def test_case(case: dict[str, Any]) -> None:
     facts = extract(case["text"], title=case.get("title", ""), region=case.get("region"),
-                    published=case.get("published"))
+                    published=case.get("published"), source=case.get("source", ""))
     check_metrics(case, facts)
     check_initiatives(case, facts)
     if "expect_region" in case:

@@ -1,0 +1,47 @@
+"""The gazetteer API other packages use for subscriber region filters: parent_of, covers, places."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.region import covers, gazetteer, known, parent_of, places
+
+
+@pytest.mark.parametrize(("name", "parent"), [
+    ("峄城区", "枣庄市"), ("台儿庄区", "枣庄市"), ("滕州市", "枣庄市"), ("沾化区", "滨州市"), ("邹平市", "滨州市"),
+    ("大冶市", "黄石市"), ("阳新县", "黄石市"), ("历下区", "济南市"), ("莱芜区", "济南市"),
+    ("枣庄市", "山东省"), ("东城区", "北京市"), ("仙桃市", "湖北省"),
+])
+def test_parent_of(name: str, parent: str) -> None:
+    assert parent_of(name) == parent
+
+
+@pytest.mark.parametrize("name", ["市中区", "鼓楼区", "朝阳区", "山东省", "不存在区", ""])
+def test_parent_of_shared_top_level_or_unknown_names_is_none(name: str) -> None:
+    assert parent_of(name) is None
+
+
+@pytest.mark.parametrize(("area", "name", "inside"), [
+    ("枣庄市", "峄城区", True), ("枣庄市", "枣庄市", True), ("山东省", "峄城区", True), ("山东省", "枣庄市", True),
+    ("枣庄市", "市中区", True), ("济南市", "市中区", True), ("滨州市", "市中区", False),
+    ("滨州市", "峄城区", False), ("峄城区", "枣庄市", False), ("黄石市", "大冶市", True), ("湖北省", "峄城区", False),
+])
+def test_covers(area: str, name: str, inside: bool) -> None:
+    assert covers(area, name) is inside
+
+
+def test_gazetteer_is_small_and_complete() -> None:
+    g = gazetteer()
+    assert 3000 < len(g.parents) < 4000  # provinces, cities and counties only
+    assert known("峄城区") and not known("峄城街道")
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("中共峄城区委 峄城区人民政府", ["峄城区", "峄城区"]),
+    ("山东省滨州市沾化区", ["山东省", "滨州市", "沾化区"]),
+    ("全省优化营商环境示范县", []),
+    ("在冠县调研", ["冠县"]),
+    ("全市各城区", []),
+])
+def test_places(text: str, found: list[str]) -> None:
+    assert places(text) == found
