@@ -310,7 +310,7 @@ def _raise_for_block_or_status(url: str, status: int, text: str, size: int, retr
         logger.info("blocked %s: %s", url, reason)  # the crawl job warns once per site, not per poll
         raise Blocked(url, reason)
     if status >= 400:
-        logger.warning("bad status %s: %d", url, status)
+        logger.info("bad status %s: %d", url, status)  # the job that asked decides whether to warn
         raise BadStatus(url, status, parse_retry_after(retry_after))
 
 

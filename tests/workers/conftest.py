@@ -69,3 +69,33 @@ def monitor(tmp_path: Path, redis_conn: redis.Redis, database_url: str) -> Itera
             yield Monitor(settings, redis_conn, trs, hanweb, receiver, smtp, cfg)
         finally:
             runtime.reset()
+
+
+@dataclass
+class CrawlEnv:
+    """A runtime for crawl-job tests: sites given as config dicts, no subscribers, real Redis and DB."""
+
+    tmp_path: Path
+    conn: redis.Redis
+    database_url: str
+
+    def start(self, *sites: dict, **fetch_options: object) -> runtime.Runtime:
+        """Configure these sites (``min_delay`` 0 unless given) and init this process's runtime."""
+        cfg = {"sites": [{"min_delay": 0, **s} for s in sites]}
+        path = self.tmp_path / "crawl.yaml"
+        path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+        settings = load_settings(path, self.tmp_path / "data", env={"GOVWATCH_DATABASE_URL": self.database_url})
+        rt = runtime.init(settings, self.conn, preload_rules=False)
+        rt.fetch_options.update(fetch_options)
+        return rt
+
+    def state(self, site_id: str) -> dict:
+        return runtime.get().store.site_state(site_id)
+
+
+@pytest.fixture
+def crawl_env(tmp_path: Path, redis_conn: redis.Redis, database_url: str) -> Iterator[CrawlEnv]:
+    try:
+        yield CrawlEnv(tmp_path, redis_conn, database_url)
+    finally:
+        runtime.reset()
