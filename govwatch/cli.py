@@ -220,9 +220,11 @@ def status(obj: Ctx, as_json: bool) -> None:
 def extract(obj: Ctx, source: str, as_json: bool, region: str | None) -> None:
     """Show what the parser and rules find in one page: FILE (HTML or plain text) or URL."""
     from govwatch.extract_cmd import extract_source, render
+    from govwatch.settings import DEFAULT_USER_AGENT
 
+    _setup_logging("DEBUG" if obj.verbose else "WARNING")  # needs no configuration, prints only the result
     try:
-        result = extract_source(source, region=region, user_agent=obj.settings().user_agent)
+        result = extract_source(source, region=region, user_agent=DEFAULT_USER_AGENT)
     except (OSError, GovwatchError) as e:
         _fail(e)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else render(result))
@@ -243,6 +245,9 @@ def demo(obj: Ctx, duration: float, workers: int) -> None:
 def main() -> None:
     cli(prog_name="govwatch")
 
+
+# the subscribers and deliveries command groups register themselves on `cli`
+from govwatch import cli_outbox  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

@@ -23,10 +23,12 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import redis
 
 from govwatch.embedded_redis import EmbeddedRedis, connect
+from govwatch.errors import AlreadyRunning
 from govwatch.settings import Settings
 from govwatch.storage import Store
 from workers.queues import requeue_jobs_of
@@ -38,8 +40,11 @@ WORKER_STOP_TIMEOUT = 30.0
 
 
 @contextlib.contextmanager
-def redis_for(settings: Settings, *, start: bool = True) -> Iterator[str]:
-    """The Redis URL to use: the configured one, or the embedded server (started if needed)."""
+def redis_for(settings: Settings, *, start: bool = True, wait: float = 0.0) -> Iterator[str]:
+    """The Redis URL to use: the configured one, or the embedded server (started if needed).
+
+    ``wait``: seconds to wait for another command that briefly owns the embedded server.
+    """
     if settings.redis_url:
         yield settings.redis_url
         return
@@ -48,7 +53,7 @@ def redis_for(settings: Settings, *, start: bool = True) -> Iterator[str]:
         from govwatch.errors import RedisUnavailable
 
         raise RedisUnavailable(f"no govwatch Redis is running under {settings.data_dir} (start `govwatch run`)")
-    url = embedded.start()
+    url = embedded.start(wait=wait)
     try:
         yield url
     finally:
@@ -71,6 +76,9 @@ class Supervisor:
         self.count = count
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
         self.names: dict[int, str] = {}
+        self.started: dict[int, float] = {}
+        self.restarts: dict[int, int] = {}
+        self.dead_since: dict[int, float] = {}
         self.stopping = threading.Event()
 
     def _spawn(self, n: int) -> None:
@@ -83,7 +91,10 @@ class Supervisor:
         )
         # own session: Ctrl-C reaches only us, and we stop workers with exactly one SIGTERM (warm shutdown)
         self.names[n] = f"govwatch-{os.getpid()}-{n}-{int(time.time() * 1000) % 100000}"
-        self.procs[n] = subprocess.Popen(_worker_cmd(self.settings, self.names[n]), env=env, start_new_session=True)
+        self.procs[n] = subprocess.Popen(
+            _worker_cmd(self.settings, self.names[n]), env=env, start_new_session=True, preexec_fn=_die_with_parent
+        )
+        self.started[n] = time.monotonic()
         logger.info("started worker %d (pid %d)", n, self.procs[n].pid)
 
     def start(self) -> None:
@@ -91,11 +102,24 @@ class Supervisor:
             self._spawn(n)
 
     def check(self, conn: redis.Redis) -> None:
+        now = time.monotonic()
         for n, p in list(self.procs.items()):
-            if p.poll() is not None and not self.stopping.is_set():
-                logger.warning("worker %d (pid %d) exited with %s; restarting", n, p.pid, p.returncode)
+            if p.poll() is None or self.stopping.is_set():
+                continue
+            if n not in self.dead_since:
+                self.dead_since[n] = now
+                # a worker that keeps dying (database down…) is restarted less and less often
+                quick = now - self.started[n] < 60
+                self.restarts[n] = self.restarts.get(n, 0) + 1 if quick else 0
+                logger.warning("worker %d (pid %d) exited with %s; restarting in %.0fs", n, p.pid, p.returncode,
+                               self._delay(n))
                 requeue_jobs_of(conn, self.names[n])
+            if now - self.dead_since[n] >= self._delay(n):
+                del self.dead_since[n]
                 self._spawn(n)
+
+    def _delay(self, n: int) -> float:
+        return min(300.0, 2.0 ** self.restarts[n]) if self.restarts.get(n) else 0.0
 
     def stop(self) -> None:
         self.stopping.set()
@@ -112,6 +136,16 @@ class Supervisor:
                 p.wait()
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when govwatch run dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: orphaned workers exit when Redis goes away
+
+
 def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
     """Run scheduler and workers until SIGINT/SIGTERM (or ``stop`` is set, for tests)."""
     from workers.schedule import build_scheduler
@@ -122,7 +156,7 @@ def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
     store.create_all()
     store.sync_sites((s.id, s.region, s.name) for s in settings.sites)
     store.subscribers.sync_config(settings.subscribers, datetime.now(UTC))
-    with redis_for(settings) as url:
+    with _run_lock(settings.data_dir), redis_for(settings, wait=30.0) as url:
         conn = connect(url)
         sup = Supervisor(settings, url, settings.workers)
         sup.start()
@@ -147,6 +181,24 @@ def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
     logger.info("govwatch stopped")
 
 
+@contextlib.contextmanager
+def _run_lock(data_dir: Path) -> Iterator[None]:
+    """One ``govwatch run`` per data directory: a second one would schedule every crawl twice."""
+    import fcntl
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "run.lock", "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            raise AlreadyRunning(f"another govwatch run (pid {f.read().strip() or '?'}) is using {data_dir}") from None
+        f.truncate(0)
+        f.write(str(os.getpid()))
+        f.flush()
+        yield
+
+
 def _install_signals(stop: threading.Event) -> None:
     if threading.current_thread() is not threading.main_thread():
         return
@@ -155,5 +207,5 @@ def _install_signals(stop: threading.Event) -> None:
         logger.info("received %s", signal.Signals(signum).name)
         stop.set()
 
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # SIGHUP: the terminal was closed
+        signal.signal(sig, handler)

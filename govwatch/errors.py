@@ -4,6 +4,7 @@
   + ConfigError        govwatch.yaml or an environment variable is invalid
   + UnknownSite        a site id that is not configured
   + RedisUnavailable   the configured (or embedded) Redis cannot be reached or started
+  + AlreadyRunning     another ``govwatch run`` uses the same data directory
 """
 
 from __future__ import annotations
@@ -24,4 +25,8 @@ class UnknownSite(GovwatchError):
 
 
 class RedisUnavailable(GovwatchError):
+    pass
+
+
+class AlreadyRunning(GovwatchError):
     pass

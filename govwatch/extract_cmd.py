@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from crawler.article import parse_article, parse_text
-from rules.extract import extract
-
 from crawler.encoding import decode
-from crawler.errors import CrawlError
+from crawler.errors import CrawlError, NotHTML
 from crawler.fetch import Fetcher
 from crawler.records import Article, FetchedPage
 from govwatch.errors import GovwatchError
+from rules.extract import extract
 
 _HTML = re.compile(rb"<(html|body|div|p|meta|title)\b", re.I)
 
@@ -31,6 +30,8 @@ def read_source(source: str, *, user_agent: str) -> Article:
                 url=path.resolve().as_uri(), status=200, content=raw, text=text, encoding=enc, content_type="text/html"
             )
             return parse_article(page)
+        if b"\x00" in raw[:4096]:
+            raise NotHTML(path.resolve().as_uri(), "a binary file")
         text, _ = decode(raw, "text/plain")
         return parse_text(text, url=path.resolve().as_uri())
     except CrawlError as e:

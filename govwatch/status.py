@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from govwatch.errors import RedisUnavailable
@@ -14,18 +15,8 @@ def collect(settings: Settings) -> dict[str, Any]:
     from govwatch.embedded_redis import connect
     from workers.queues import failed_jobs, queue_lengths
 
-    store = Store.connect(settings.database_url)
-    store.create_all()
-    store.sync_sites((s.id, s.region, s.name) for s in settings.sites)
-    configured = {s.id for s in settings.sites}
-    report: dict[str, Any] = {
-        "sites": [dict(r, configured=r["id"] in configured) for r in store.site_summaries()],
-        "deliveries": store.outbox.counts(),
-        "queues": None,
-        "failed_jobs": [],
-        "redis": None,
-    }
-    store.close()
+    report: dict[str, Any] = {"sites": [], "deliveries": {}, "queues": None, "failed_jobs": [], "redis": None}
+    report.update(_database_part(settings))
     try:
         with redis_for(settings, start=False) as url:
             conn = connect(url)
@@ -37,6 +28,22 @@ def collect(settings: Settings) -> dict[str, Any]:
     return report
 
 
+def _database_part(settings: Settings) -> dict[str, Any]:
+    """Sites and deliveries from the database; never creates one where none is (a wrong --data-dir)."""
+    if settings.database_url.startswith("sqlite:///"):
+        path = Path(settings.database_url.removeprefix("sqlite:///"))
+        if not path.exists():
+            return {"database_error": f"no govwatch database at {path} yet (has `govwatch run` run here?)"}
+    store = Store.connect(settings.database_url)
+    try:
+        store.create_all()
+        configured = {s.id for s in settings.sites}
+        return {"sites": [dict(r, configured=r["id"] in configured) for r in store.site_summaries()],
+                "deliveries": store.outbox.counts()}
+    finally:
+        store.close()
+
+
 def _when(value: Any) -> str:
     if value is None:
         return "never"
@@ -44,7 +51,7 @@ def _when(value: Any) -> str:
 
 
 def render(report: dict[str, Any]) -> str:
-    lines = ["SITES"]
+    lines = ["SITES" + (f"  unavailable: {report['database_error']}" if report.get("database_error") else "")]
     lines.append(f"  {'id':<24} {'last crawl (UTC)':<20} {'result':<10} {'new':>4} {'articles':>8}  error")
     for s in report["sites"]:
         mark = "" if s["configured"] else "  (not in config)"

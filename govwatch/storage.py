@@ -18,7 +18,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,6 +70,7 @@ class Store:
     @classmethod
     def connect(cls, url: str) -> Store:
         if url.startswith("sqlite"):
+            _check_sqlite()
             engine = sa.create_engine(url, connect_args={"timeout": 30})
             sa.event.listen(engine, "connect", _sqlite_pragmas)
         else:
@@ -187,13 +188,24 @@ class Store:
         assert row is not None
         return int(row["id"])
 
-    def mark_article_error(self, article_id: int, error: str) -> None:
+    def mark_article_error(self, article_id: int, error: str, *, retry: bool = False) -> None:
+        """Record why an article could not be read; ``retry`` (a transient failure) keeps it due."""
         with self.engine.begin() as c:
             c.execute(
                 articles.update()
                 .where(articles.c.id == article_id)
-                .values(status="error", error=error, processed_at=now())
+                .values(status="retry" if retry else "error", error=error, processed_at=now())
             )
+
+    def stalled_articles(self, grace: float) -> list[int]:
+        """Articles never stored whose job should have run by now (lost enqueue, killed worker, site down)."""
+        cutoff = now() - timedelta(seconds=grace)
+        q = sa.select(articles.c.id).where(
+            articles.c.status.in_(["pending", "retry"]),
+            sa.func.coalesce(articles.c.processed_at, articles.c.discovered_at) <= cutoff,
+        )
+        with self.engine.connect() as c:
+            return list(c.execute(q.order_by(articles.c.id)).scalars())
 
     def save_processed(
         self,
@@ -289,6 +301,16 @@ def _write_event(c: Connection, ev: NewEvent, article_id: int, stamp: datetime) 
     if rows:
         insert_ignore(c, deliveries, rows, ["id"])
     return [r["id"] for r in rows if r["status"] == "pending"]  # held ones wait for the digest
+
+
+def _check_sqlite() -> None:
+    import sqlite3
+
+    if sqlite3.sqlite_version_info < (3, 35):
+        from govwatch.errors import ConfigError
+
+        raise ConfigError(f"SQLite {sqlite3.sqlite_version} is too old (govwatch needs 3.35 or newer); "
+                          "use a newer Python build or set GOVWATCH_DATABASE_URL to PostgreSQL")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -20,8 +20,8 @@ from typing import Any
 
 from alerts.errors import EndpointGone, PermanentDeliveryError, TransientDeliveryError
 from alerts.records import Alert
+from govwatch.channels import send_to
 from govwatch.outbox import aware, now
-from govwatch.subscribers import Subscriber
 from workers import runtime
 from workers.queues import enqueue_delivery
 
@@ -53,16 +53,6 @@ def build_alert(d: dict[str, Any]) -> Alert:
                  region=d["event_region"], title=title, url=article.get("url") or "", data=data)
 
 
-def send(alert: Alert, channel: str, target: str, sub: Subscriber) -> None:
-    ch = runtime.get().channel(channel)
-    if channel == "email":
-        ch.send(alert, to=target)
-    elif channel == "webhook":
-        ch.send(alert, target, sub.webhook.secret if sub.webhook else None)
-    else:
-        ch.send(alert, target)
-
-
 def deliver(delivery_id: str) -> dict[str, Any]:
     """RQ job: send one pending delivery; schedule a retry or record the failure."""
     rt = runtime.get()
@@ -76,7 +66,7 @@ def deliver(delivery_id: str) -> dict[str, Any]:
         return {"delivery": delivery_id, "result": "failed", "error": why}
     where = f"{d['target']} ({d['channel']}, subscriber {d['subscriber_id']})"
     try:
-        send(build_alert(d), d["channel"], d["target"], sub)
+        send_to(rt.channel(d["channel"]), d["channel"], build_alert(d), d["target"], sub)
     except TransientDeliveryError as e:
         return _retry_or_fail(d, where, e)
     except EndpointGone as e:
@@ -84,7 +74,8 @@ def deliver(delivery_id: str) -> dict[str, Any]:
         rt.store.outbox.mark_failed(delivery_id, str(e))
         logger.error("delivery %s to %s: endpoint gone (410); channel disabled until resumed", delivery_id, where)
         return {"delivery": delivery_id, "result": "failed", "error": str(e)}
-    except PermanentDeliveryError as e:
+    except (PermanentDeliveryError, ValueError) as e:
+        # ValueError: a target or secret the channel cannot use; retrying would not help
         rt.store.outbox.mark_failed(delivery_id, str(e))
         logger.error("delivery %s to %s failed for good: %s", delivery_id, where, e)
         return {"delivery": delivery_id, "result": "failed", "error": str(e)}

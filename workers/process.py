@@ -53,7 +53,7 @@ def process_article(article_id: int, force: bool = False) -> dict[str, Any]:
         article = parse_article(rt.fetcher(site).get(url))
     except CrawlError as e:
         logger.warning("site %s: article %s failed: %s", site.id, url, e)
-        rt.store.mark_article_error(article_id, str(e))
+        rt.store.mark_article_error(article_id, str(e), retry=_transient(e))
         if _transient(e):
             raise TransientFetchFailure(str(e)) from None
         return {"article": article_id, "result": "error", "error": str(e)}

@@ -19,6 +19,7 @@ import redis
 
 from crawler.fetch import Fetcher
 from crawler.politeness import HostGate
+from govwatch.channels import make_channel
 from govwatch.settings import Settings, SiteConfig
 from govwatch.storage import Store
 from govwatch.subscribers import Subscriber
@@ -70,7 +71,7 @@ class Runtime:
         with self._lock:
             ch = self._channels.get(name)
             if ch is None:
-                ch = self._channels[name] = _make_channel(name, self.settings)
+                ch = self._channels[name] = make_channel(name, self.settings)
             return ch
 
     def close(self) -> None:
@@ -79,30 +80,6 @@ class Runtime:
         for ch in self._channels.values():
             getattr(ch, "close", lambda: None)()
         self.store.close()
-
-
-def _make_channel(name: str, settings: Settings) -> Any:
-    from alerts.channels.email import EmailChannel
-    from alerts.channels.webhook import WebhookChannel
-
-    if name == "email":
-        s = settings.smtp
-        return EmailChannel(
-            host=s.host,
-            port=s.port,
-            sender=s.sender,
-            username=s.username,
-            password=s.password,
-            security=s.security,
-            timeout=s.timeout,
-        )
-    if name == "webhook":
-        return WebhookChannel(user_agent=settings.user_agent)
-    if name == "chat":
-        from alerts.channels.chat import ChatChannel
-
-        return ChatChannel()
-    raise ValueError(f"unknown channel {name!r}")
 
 
 _runtime: Runtime | None = None

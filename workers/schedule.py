@@ -17,7 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from govwatch.settings import Settings
 from govwatch.storage import Store
-from workers.queues import delivery_job_id, enqueue_crawl, enqueue_delivery, has_live_job
+from workers.queues import delivery_job_id, enqueue_article, enqueue_crawl, enqueue_delivery, has_live_job, job_id
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,10 @@ RECONCILE_EVERY = 60
 
 RECONCILE_GRACE = 120
 """A pending delivery untouched for this many seconds with no live job is enqueued again."""
+
+ARTICLE_GRACE = 900
+"""An article not stored this many seconds after discovery (or its last transient failure) with no
+live job is enqueued again."""
 
 START_SPREAD = 5.0
 """First polls are spread over this many seconds after start, so sites do not all fire at once."""
@@ -50,6 +54,16 @@ def reconcile(conn: redis.Redis, store: Store, grace: float = RECONCILE_GRACE) -
             n += 1
     if n:
         logger.info("reconciler: re-enqueued %d pending deliveries", n)
+    return n + _reconcile_articles(conn, store)
+
+
+def _reconcile_articles(conn: redis.Redis, store: Store, grace: float = ARTICLE_GRACE) -> int:
+    n = 0
+    for aid in store.stalled_articles(grace):
+        if not has_live_job(conn, job_id("article", aid)) and enqueue_article(conn, aid):
+            n += 1
+    if n:
+        logger.info("reconciler: re-enqueued %d articles not stored yet", n)
     return n
 
 

@@ -33,3 +33,32 @@ def test_deep_data_dir_gets_a_short_socket(tmp_path: Path) -> None:
     server.start()
     assert server.running()
     server.stop()
+
+
+def test_adopts_the_server_of_a_killed_owner(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = ("import sys, time; from pathlib import Path; from govwatch.embedded_redis import EmbeddedRedis; "
+            "EmbeddedRedis(Path(sys.argv[1])).start(); print('up', flush=True); time.sleep(60)")
+    owner = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE)
+    assert owner.stdout.readline().strip() == b"up"
+    # while the owner lives, another process only connects
+    guest = EmbeddedRedis(tmp_path)
+    guest.start()
+    assert not guest.owned
+    guest.stop()
+    os.kill(owner.pid, signal.SIGKILL)  # kill -9: the owner cannot stop its Redis
+    owner.wait()
+    heir = EmbeddedRedis(tmp_path)
+    assert heir.running()  # orphaned, still answering
+    heir.start()
+    assert heir.owned and heir.proc is None
+    heir.stop()
+    deadline = time.monotonic() + 5
+    while heir.running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not heir.running()
