@@ -4,8 +4,10 @@
 
 CORPUS_DIR defaults to ``../shared/corpus/dev`` (relative to the repository root) and holds
 ``*.txt`` releases with ``*.gold.json`` annotations. The scorer is
-``/work/shared/tools/score_extract.py`` (or $GOVWATCH_SCORER), imported by path. The title fed to
-``extract`` is the first three non-empty lines, as a scraper without a title selector would see them.
+``/work/shared/tools/score_extract.py`` (or $GOVWATCH_SCORER), imported by path. Each text goes
+through what ``govwatch extract FILE --json`` runs: ``crawler.article.parse_text`` (title, date and
+source line, page furniture dropped), then ``rules.extract.extract``. Nothing from the gold file but
+the answers to score is used.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from crawler.article import parse_text  # noqa: E402
 from rules.extract import extract, preload  # noqa: E402
 
 SCORER = Path(os.environ.get("GOVWATCH_SCORER", "/work/shared/tools/score_extract.py"))
-TITLE_LINES = 3
 
 
 def load_scorer(path: Path):
@@ -34,21 +36,20 @@ def load_scorer(path: Path):
     return module.score
 
 
-def title_of(text: str) -> str:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return "\n".join(lines[:TITLE_LINES])
-
-
 def run(txt: Path, runs: int):
-    text = txt.read_text(encoding="utf-8")
     gold = json.loads(txt.with_name(txt.name[:-4] + ".gold.json").read_text(encoding="utf-8"))
-    published = gold.get("published") or None
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        facts = extract(text, title=title_of(text), published=published)
+        article = parse_text(txt.read_text(encoding="utf-8"), url=txt.resolve().as_uri())
+        facts = extract(article.text, title=article.title, published=article.published, source=article.source or "")
         times.append(time.perf_counter() - t)
-    return gold, facts.to_dict(), statistics.median(times)
+    pred = {"title": article.title, "published": article.published, **facts.to_dict()}
+    return gold, pred, statistics.median(times)
+
+
+def _ok(flag: bool | None) -> str:
+    return "-" if flag is None else "ok" if flag else "WRONG"
 
 
 def ratio(a: int, b: int) -> str:
@@ -60,6 +61,9 @@ def main(argv: list[str]) -> None:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 5
     args = [a for i, a in enumerate(argv) if not a.startswith("--") and (i == 0 or argv[i - 1] != "--runs")]
     corpus = Path(args[0]) if args else ROOT.parent / "shared" / "corpus" / "dev"
+    if not corpus.is_dir() or not SCORER.is_file():
+        print(f"skipped: no corpus at {corpus} or no scorer at {SCORER}")
+        return
     score = load_scorer(SCORER)
     t = time.perf_counter()
     preload()
@@ -74,7 +78,7 @@ def main(argv: list[str]) -> None:
             tot[k + "g"] += r[f"{g}_gold"]
         print(f"{r['doc']}  metrics P {r['metric_precision']} R {r['metric_recall']}  "
               f"initiatives P {r['initiative_precision']} R {r['initiative_recall']}  "
-              f"region {'ok' if r['region_ok'] else 'WRONG'}  {secs * 1000:.0f} ms/doc")
+              f"region {_ok(r['region_ok'])}  published {_ok(r['published_ok'])}  {secs * 1000:.0f} ms/doc")
         if verbose:
             for key in ("missed_metrics", "false_metrics", "missed_initiatives", "false_initiatives"):
                 print(f"  {key}:")

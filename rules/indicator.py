@@ -56,16 +56,20 @@ def strip_lead(s: str) -> str:
     return "".join(w for w, _ in toks)
 
 
+@functools.cache
+def _trail_re() -> re.Pattern[str]:
+    return re.compile(f"(?:{'|'.join(map(re.escape, _trims()[1]))})$")
+
+
+@functools.lru_cache(maxsize=4096)
 def strip_trail(s: str) -> str:
-    trail = _trims()[1]
     changed = True
     while changed and s:
         changed = False
         s = s.rstrip(" ,、;:")
-        for w in trail:
-            if s.endswith(w):
-                s, changed = s[: -len(w)], True
-                break
+        m = _trail_re().search(s)
+        if m:
+            s, changed = s[:m.start()], True
         toks = words(s) if s.endswith(FRAME_END) else ()
         if toks and toks[-1][1] == "f":  # 在全省考核中: the frame's 中 is a locative word, not part of a name
             s, changed = s[:-1], True
@@ -78,6 +82,7 @@ def strip_place(s: str) -> str:
     return s[len(found[0]):] if found and s.startswith(found[0]) else s
 
 
+@functools.lru_cache(maxsize=4096)
 def clean(pre: str) -> str:
     """The phrase before a number without its period, scope words, place names and linking verbs."""
     pre = ORDINAL.sub("", period_re().sub("", pre))

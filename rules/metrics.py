@@ -48,6 +48,8 @@ def _sentence(text: str, norm: str, sent: tuple[int, int], nums: list[Number],
     starts = [n.start for n in nums]
     for k, clause in enumerate(cls):
         in_clause = nums[bisect.bisect_left(starts, clause[0]):bisect.bisect_left(starts, clause[1])]
+        if not in_clause:  # every hit, ranks included (第三), is a numeral
+            continue
         hits = clause_hits(norm, clause, in_clause, protected, published)
         previous = out[-1].indicator if out else None
         for hit, name, span in expand(norm, clause, cls[k - 1] if k else None, hits, previous):
