@@ -2,12 +2,20 @@
 
 APScheduler runs in a background thread of ``govwatch run``; its jobs only enqueue RQ jobs, so a
 slow site never delays another. The first poll of every site happens shortly after start.
+
+Crawls are planned by :class:`CrawlPlanner`: every ``CRAWL_TICK`` seconds the sites that are due
+go out in batches of up to ``CRAWL_BATCH`` per RQ job (``workers.crawl.crawl_sites``) — an RQ job
+costs more than polling an unchanged site, so thousands of sites want batches, not a job per poll.
+A site whose previous batch is still queued or running skips that poll.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import time
+import uuid
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +25,17 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from govwatch.settings import Settings
 from govwatch.storage import Store
-from workers.queues import delivery_job_id, enqueue_article, enqueue_crawl, enqueue_delivery, has_live_job, job_id
+from workers.queues import (
+    CRAWL,
+    FAILURE_TTL,
+    RESULT_TTL,
+    delivery_job_id,
+    enqueue_article,
+    enqueue_delivery,
+    has_live_job,
+    job_id,
+    queue,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +54,77 @@ live job is enqueued again."""
 
 START_SPREAD = 5.0
 """First polls are spread over this many seconds after start, so sites do not all fire at once."""
+
+CRAWL_TICK = 2.0
+"""Seconds between two looks for due sites."""
+
+CRAWL_BATCH = 50
+"""Sites per crawl job at most."""
+
+BATCH_TIMEOUT = 3600
+"""Seconds a batch crawl job may run (50 sites, a few list pages each, 1 s apart, some timing out)."""
+
+
+class CrawlPlanner:
+    """When each site is due next (monotonic seconds), and which batch job last took it.
+
+    >>> planner = CrawlPlanner([("a", 600.0), ("b", 600.0)], now=0.0, spread=0.0)
+    >>> planner.due(now=1.0)
+    ['a', 'b']
+    >>> planner.due(now=2.0), 540.0 <= planner.next_due["a"] - 1.0 <= 660.0
+    ([], True)
+    """
+
+    def __init__(self, sites: Iterable[tuple[str, float]], *, now: float, spread: float = START_SPREAD) -> None:
+        self.intervals = dict(sites)
+        self.next_due = {sid: now + random.uniform(0.0, spread) for sid in self.intervals}
+        self.inflight: dict[str, str] = {}
+
+    def due(self, now: float) -> list[str]:
+        """Sites due at ``now``, each then rescheduled one interval (± jitter) later."""
+        ready = sorted(sid for sid, when in self.next_due.items() if when <= now)
+        for sid in ready:
+            interval = self.intervals[sid]
+            jitter = jitter_for(interval)
+            self.next_due[sid] = now + interval + random.uniform(-jitter, jitter)
+        return ready
+
+
+def enqueue_due(conn: redis.Redis, planner: CrawlPlanner, now: float | None = None,
+                batch: int = CRAWL_BATCH) -> list[str]:
+    """Enqueue the due sites in batches; return the ids of the batch jobs enqueued."""
+    due = planner.due(time.monotonic() if now is None else now)
+    alive: dict[str, bool] = {}
+    ready = []
+    for sid in due:
+        jid = planner.inflight.get(sid)
+        if jid is not None and alive.setdefault(jid, has_live_job(conn, jid)):
+            logger.info("site %s: previous crawl still queued or running; skipping this poll", sid)
+            continue
+        ready.append(sid)
+    jobs = []
+    for start in range(0, len(ready), batch):
+        chunk = ready[start : start + batch]
+        try:
+            jid = enqueue_crawl_batch(conn, chunk)
+        except redis.RedisError as e:
+            logger.error("cannot enqueue a crawl of %d site(s): %s", len(chunk), e)
+            continue
+        planner.inflight.update(dict.fromkeys(chunk, jid))
+        jobs.append(jid)
+    return jobs
+
+
+def enqueue_crawl_batch(conn: redis.Redis, site_ids: Sequence[str], *, force: bool = False) -> str:
+    """One RQ job crawling ``site_ids`` in turn; returns its job id."""
+    from workers.crawl import crawl_sites
+
+    jid = job_id("crawls", uuid.uuid4().hex)
+    queue(conn, CRAWL).enqueue(
+        crawl_sites, list(site_ids), force=force, job_id=jid, job_timeout=BATCH_TIMEOUT,
+        result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, description=f"crawl {len(site_ids)} site(s)",
+    )
+    return jid
 
 
 def jitter_for(interval: float) -> float:
@@ -112,20 +201,12 @@ def build_scheduler(settings: Settings, conn: redis.Redis, store: Store) -> Back
     sched = BackgroundScheduler(
         timezone="Asia/Shanghai", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
     )
-    now = datetime.now().astimezone()
     for site in settings.sites:
         if site.paused:
             logger.info("site %s is paused; not scheduled", site.id)
-            continue
-        first = now + timedelta(seconds=random.uniform(0.2, START_SPREAD))
-        sched.add_job(
-            _poll,
-            IntervalTrigger(seconds=site.interval, jitter=jitter_for(site.interval)),
-            args=[conn, site.id],
-            id=f"poll:{site.id}",
-            next_run_time=first,
-            name=f"poll {site.id}",
-        )
+    planner = CrawlPlanner(((s.id, s.interval) for s in settings.sites if not s.paused), now=time.monotonic())
+    sched.add_job(enqueue_due, IntervalTrigger(seconds=CRAWL_TICK), args=[conn, planner], id="crawl-planner",
+                  next_run_time=datetime.now().astimezone(), name="crawl planner")
     sched.add_job(run_digests, IntervalTrigger(seconds=60), args=[conn, store], id="digests", name="digests")
     sched.add_job(
         reconcile,
@@ -135,13 +216,3 @@ def build_scheduler(settings: Settings, conn: redis.Redis, store: Store) -> Back
         name="outbox reconciler",
     )
     return sched
-
-
-def _poll(conn: redis.Redis, site_id: str) -> None:
-    try:
-        if enqueue_crawl(conn, site_id):
-            logger.debug("site %s: crawl enqueued", site_id)
-        else:
-            logger.info("site %s: previous crawl still queued or running; skipping this poll", site_id)
-    except redis.RedisError as e:
-        logger.error("site %s: cannot enqueue crawl: %s", site_id, e)
