@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,17 @@ class Monitor:
         worker = SimpleWorker([Queue(q, connection=self.conn) for q in ALL_QUEUES], connection=self.conn)
         worker.work(burst=True)
 
+    def release_due(self) -> None:
+        """Move scheduled jobs whose time has come (delivery retries) onto their queues, as RQ's scheduler does."""
+        from rq.scheduler import RQScheduler
+
+        scheduler = RQScheduler(list(ALL_QUEUES), connection=self.conn)
+        scheduler.acquire_locks()
+        try:
+            scheduler.enqueue_scheduled_jobs()
+        finally:
+            scheduler.release_locks()
+
     @property
     def store(self):  # noqa: ANN201
         return runtime.get().store
@@ -69,6 +81,36 @@ def monitor(tmp_path: Path, redis_conn: redis.Redis, database_url: str) -> Itera
             yield Monitor(settings, redis_conn, trs, hanweb, receiver, smtp, cfg)
         finally:
             runtime.reset()
+
+
+@pytest.fixture
+def monitor_with(tmp_path: Path, redis_conn: redis.Redis, database_url: str) -> Iterator[Callable[..., Monitor]]:
+    """Factory for a Monitor with chosen releases, subscribers and delivery settings."""
+    stack = contextlib.ExitStack()
+
+    def make(trs_releases: list | None = None, hanweb_releases: list | None = None, *, initially: tuple = (1, 1),
+             subscribers: list[dict] | None = None, delivery: dict | None = None) -> Monitor:
+        releases = load_releases()
+        trs = stack.enter_context(TrsSite(trs_releases or releases["trs"], initially=initially[0]))
+        hanweb = stack.enter_context(HanwebSite(hanweb_releases or releases["hanweb"], initially=initially[1]))
+        receiver, smtp = stack.enter_context(WebhookReceiver()), stack.enter_context(SMTPCatcher())
+        cfg = demo_config(trs, hanweb, receiver, smtp, SECRET)
+        if subscribers is not None:
+            hook = {"url": receiver.url, "secret": SECRET}  # "webhook: receiver" means this test's receiver
+            cfg["subscribers"] = [dict(s, webhook=hook) if s.get("webhook") == "receiver" else s for s in subscribers]
+        if delivery:
+            cfg["delivery"] = delivery
+        path = tmp_path / "govwatch.yaml"
+        path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+        settings = load_settings(path, tmp_path / "data", env={"GOVWATCH_DATABASE_URL": database_url})
+        runtime.init(settings, redis_conn)
+        return Monitor(settings, redis_conn, trs, hanweb, receiver, smtp, path)
+
+    try:
+        yield make
+    finally:
+        runtime.reset()
+        stack.close()
 
 
 @dataclass
