@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rules import indicator as ind
 from rules.hits import Hit
 from rules.segment import words
@@ -21,6 +23,8 @@ from rules.tables import load
 
 Named = tuple[Hit, str, "tuple[int, int] | None"]
 """A hit, its indicator, and the span its text should come from (None: its clause)."""
+
+LIST_MARKS = "、和及与 ,"
 
 LIST_GAPS = ("、", "和", "及", "与", ",", "")
 
@@ -35,8 +39,12 @@ def _run_after(norm: str, hits: list[Hit], first: int) -> list[int]:
 
 
 def respectively(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None,
-                 hits: list[Hit]) -> dict[int, tuple[str, tuple[int, int]]]:
-    """分别 lists: hit index → (item name, text span)."""
+                 hits: list[Hit], earlier: list[str]) -> dict[int, tuple[str, tuple[int, int]]]:
+    """分别 lists: hit index → (item name, text span).
+
+    With no items before 分别 (律师事务所546家,律师9800人,同比分别增长8.1%和11.3%) the items are the
+    sentence's metrics named so far, when there are enough of them.
+    """
     p = norm.find(load("markers")["list_marker"], clause[0], clause[1])
     first = next((i for i, h in enumerate(hits) if h.left > p), None) if p >= 0 else None
     if first is None:
@@ -47,9 +55,11 @@ def respectively(norm: str, clause: tuple[int, int], prev: tuple[int, int] | Non
     if not head.strip() and prev:
         head, span = norm[prev[0]:prev[1]], (prev[0], clause[1])
     items = ind.items(ind.clean(head))
+    verb = ind.strip_trail("_" + norm[p + 2:hits[first].left])[1:]
+    if not ind.has_noun(ind.clean(head)) and len(earlier) >= len(run):
+        items, verb, span = earlier, norm[clause[0]:p].strip() + verb, clause
     if len(run) < 2 or len(items) < len(run):
         return {}
-    verb = ind.strip_trail("_" + norm[p + 2:hits[first].left])[1:]
     return {i: (ind.clean(item) + verb, span) for i, item in zip(run, items[-len(run):])}
 
 
@@ -72,16 +82,21 @@ def shared(norm: str, pre: str, name: str, clause: tuple[int, int],
 
 
 def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hits: list[Hit],
-           previous: str | None) -> list[Named]:
-    """Every hit of the clause with its indicator (several for list items)."""
-    listed = respectively(norm, clause, prev, hits)
+           earlier: list[str]) -> list[Named]:
+    """Every hit of the clause with its indicator (several for list items); ``earlier`` names the
+    sentence's metrics so far."""
+    listed = respectively(norm, clause, prev, hits, earlier)
+    previous = earlier[-1] if earlier else None
+    lead = min(listed, default=None)
     out: list[Named] = []
     left = clause[0]
     for i, h in enumerate(hits):
         pre = norm[left:h.left]
+        if out and pre.strip(LIST_MARKS) and pre.strip(LIST_MARKS) in out[-1][1]:
+            pre = ""  # 10个镇街、278个村居: 镇街 named the number before, it is not this one's subject
         post = norm[h.end:hits[i + 1].left if i + 1 < len(hits) else clause[1]]
-        if i in listed:
-            out.append((h, *listed[i]))
+        if i in listed:  # 同比分别增长8.1%和11.3%: every item is a change, as the first says
+            out.append((replace(h, kind=hits[lead].kind), *listed[i]))
         elif h.kind == "rank":
             # 满意度得分87.88分,位列全省第三: the rank is of the sentence's subject, or of the clause before
             fallback = previous or (ind.clean(norm[prev[0]:prev[1]]) if prev else None)

@@ -11,13 +11,19 @@ records, drop repeats.
 from __future__ import annotations
 
 import bisect
+import functools
+import re
 
 from rules import indicator as ind
 from rules.hits import Hit, clause_hits
 from rules.listing import expand
 from rules.numbers import Number, find_numbers, normalize
 from rules.records import Metric
+from rules.tables import load
 from rules.text import body_end, clauses, clip, quoted_spans, sentences
+
+SECTION = re.compile(r"(?m)^[ \t]*[一二三四五六七八九十]+、")
+"""A top-level section heading: 三、…"""
 
 LEAD = 400
 """Characters of the text where a release states its period once."""
@@ -34,9 +40,10 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
     nums = find_numbers(norm[:end])
     out: list[Metric] = []
     starts = [n.start for n in nums]
+    plans = plan_sections(norm[:end])
     for sent in sentences(norm[:end]):
         a, b = bisect.bisect_left(starts, sent[0]), bisect.bisect_left(starts, sent[1])
-        if a < b:  # a sentence without a numeral has no metric
+        if a < b and not is_plan(norm, sent, plans):  # a sentence without a numeral has no metric
             out.extend(_sentence(text, norm, sent, nums[a:b], protected, published, period))
     return _dedupe(out)
 
@@ -51,8 +58,7 @@ def _sentence(text: str, norm: str, sent: tuple[int, int], nums: list[Number],
         if not in_clause:  # every hit, ranks included (第三), is a numeral
             continue
         hits = clause_hits(norm, clause, in_clause, protected, published)
-        previous = out[-1].indicator if out else None
-        for hit, name, span in expand(norm, clause, cls[k - 1] if k else None, hits, previous):
+        for hit, name, span in expand(norm, clause, cls[k - 1] if k else None, hits, [m.indicator for m in out]):
             out.append(metric(text, norm, sent, span or clause, hit, name, period))
     return out
 
@@ -64,6 +70,27 @@ def metric(text: str, norm: str, sent: tuple[int, int], span: tuple[int, int], h
         period = m.group(0)
     return Metric(indicator=name, value=hit.num.value, unit=hit.unit, kind=hit.kind,
                   text=text[a:b].strip(), approx=hit.approx, period=period, baseline=hit.baseline)
+
+
+def plan_sections(norm: str) -> list[tuple[int, int]]:
+    """Sections whose heading announces plans (三、2024年工作打算): their numbers are targets, not facts."""
+    spans = []
+    for m in _plan_heading().finditer(norm):
+        nxt = SECTION.search(norm, m.end())
+        spans.append((m.start(), nxt.start() if nxt else len(norm)))
+    return spans
+
+
+def is_plan(norm: str, sent: tuple[int, int], plans: list[tuple[int, int]]) -> bool:
+    """A target (力争…保持在10%以上) or a sentence inside a plan section."""
+    markers = load("markers")["plans"]["words"]
+    return any(a <= sent[0] < b for a, b in plans) or any(w in norm[sent[0]:sent[1]] for w in markers)
+
+
+@functools.cache
+def _plan_heading() -> re.Pattern[str]:
+    words = "|".join(map(re.escape, load("markers")["plans"]["headings"]))
+    return re.compile(rf"(?m)^[ \t]*[一二三四五六七八九十]+、[^\n]{{0,30}}(?:{words})[^\n]{{0,20}}$")
 
 
 def default_period(title: str, text: str) -> str | None:
