@@ -2,7 +2,8 @@
 
 Sample sites in two CMS styles, a webhook receiver and an SMTP server run on loopback; articles are
 published while the monitor runs and while it is stopped. Asserts: one alert per new article per
-subscriber, none for the back catalogue, none repeated after a restart, a valid signature on each.
+subscriber, none for the back catalogue, none repeated after a restart, a valid signature on each;
+and a worker killed mid-delivery costs nothing: the alert arrives, under one webhook-id.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from pathlib import Path
 
 import pytest
 import redis
+from rq import Worker
 
 from alerts.signing import verify
 from govwatch.demo_sites import HanwebSite, TrsSite, load_releases
+from govwatch.embedded_redis import EmbeddedRedis
 from govwatch.loopback import SMTPCatcher, WebhookReceiver
 from govwatch.storage import Store
 
@@ -40,9 +43,20 @@ def wait_until(cond: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def start(cfg: Path, data: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start(cfg: Path, data: Path, env: dict[str, str], workers: int = 2) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "govwatch", "--config", str(cfg), "--data-dir", str(data), "run", "--workers", "2"],
+        [
+            sys.executable,
+            "-m",
+            "govwatch",
+            "--config",
+            str(cfg),
+            "--data-dir",
+            str(data),
+            "run",
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -142,3 +156,38 @@ def test_monitor_end_to_end(tmp_path: Path, database_url: str, run_env: dict[str
     to = sorted(m["To"] for m in smtp.messages)
     assert to == ["analyst@example.org"] * 3 + ["desk@example.org"] * 2
     assert all(m["Subject"].startswith("[govwatch]") for m in smtp.messages)
+
+
+@pytest.mark.timeout(180)
+def test_worker_killed_mid_delivery(tmp_path, database_url, run_env) -> None:
+    releases = load_releases()
+    data = tmp_path / "data"
+    with (
+        TrsSite(releases["trs"], initially=3) as trs,
+        HanwebSite(releases["hanweb"], initially=2) as hanweb,
+        WebhookReceiver() as receiver,
+        SMTPCatcher() as smtp,
+    ):
+        cfg = tmp_path / "govwatch.yaml"
+        write_config(cfg, trs, hanweb, receiver, smtp)
+        store = Store.connect(database_url)
+        store.create_all()
+        proc = start(cfg, data, run_env, workers=1)
+        try:
+            wait_until(lambda: baseline_done(store), 60, "the first crawl")
+            receiver.delay = 30.0  # the receiver takes the request and keeps the worker waiting
+            trs.publish_next()
+            receiver.wait_for(1, timeout=60)
+            url = run_env.get("GOVWATCH_REDIS_URL") or EmbeddedRedis(data).url
+            [worker] = Worker.all(connection=redis.Redis.from_url(url))
+            receiver.delay = 0.0
+            os.killpg(worker.pid, signal.SIGKILL)  # the worker and its scheduler, mid-delivery
+            receiver.wait_for(2, timeout=60)
+            wait_until(lambda: {r["status"] for r in store.outbox.listing()} == {"sent"}, 30, "delivery recorded")
+            time.sleep(2)
+        finally:
+            log = stop(proc)
+        store.close()
+    assert "requeued job deliver-" in log, log
+    ids = {r.headers["webhook-id"] for r in receiver.requests}
+    assert len(ids) == 1 and len(receiver.requests) == 2  # sent again after the kill, under the same id
