@@ -12,8 +12,21 @@ class Alert:
 
     ``id`` is stable across retries (it becomes the ``webhook-id`` header and the email's
     Message-ID), so receivers can de-duplicate. ``timestamp`` is the event time as Unix seconds.
-    ``data`` is the event body: for ``release.new`` it holds ``article`` (url, title, published,
-    source, region, site_id), ``metrics`` and ``initiatives`` as dicts.
+    ``data`` is the event body, by ``type`` (``article`` is {url, title, published, source, region,
+    site_id}; a metric is {indicator, value, unit, approx, kind, period, text}, an initiative
+    {name, kind, text}):
+
+    * ``release.new``: article, metrics (each may carry ``previous`` {value, unit, period}), initiatives
+    * ``release.updated``: article, changes {metrics_added, metrics_removed, metrics_changed
+      [{indicator, from, to}], initiatives_added, initiatives_removed}
+    * ``metric.new``: article, metric
+    * ``metric.changed``: article, metric, previous {value, unit, period, article_url, published}
+    * ``initiative.new``: article, initiative
+    * ``digest``: since, until (ISO times), events [{id, type, region, created_at, data}]; ``region``
+      is None and ``url`` ""
+    * ``test``: message
+
+    How each is shown: :mod:`alerts.views` and :mod:`alerts.render`.
     """
 
     id: str

@@ -9,6 +9,7 @@ clients then get "connection refused"; ``start()`` brings the server back on the
     ...     # crawl site.url("/list.html?page=2"), mail to smtp.host:smtp.port, POST to hooks.url
     ...     hooks.status = 503                  # the receiver now answers 503
     ...     hooks.enqueue(429, headers={"Retry-After": "2"})  # but the next request gets this first
+    ...     hooks.delay = 5.0                   # answer 5 s after each request arrives
     ...     hooks.stop()                        # connection refused
     ...     hooks = hooks.start()               # back, same port (start() returns the server)
     ...     received = smtp.wait_for(0, timeout=1.0)
@@ -311,7 +312,9 @@ class WebhookReceiver(_HTTPServer):
     """Records every request and answers ``status`` (200 by default), or the next queued reply.
 
     ``status`` and ``reply_headers`` can be changed at any time; ``enqueue`` lines up one-off
-    answers that are used, in order, before falling back to ``status``.
+    answers that are used, in order, before falling back to ``status``. With ``delay`` (seconds)
+    each answer waits that long; the request is recorded on arrival, so a test can act (kill the
+    sender, say) while the sender is still waiting.
     """
 
     def __init__(self, host: str = LOOPBACK, port: int = 0, *, path: str = "/hook") -> None:
@@ -319,6 +322,7 @@ class WebhookReceiver(_HTTPServer):
         self.path = path
         self.status = 200
         self.reply_headers: dict[str, str] = {}
+        self.delay = 0.0
         self._queue: deque[Response] = deque()
 
     @property
@@ -333,8 +337,13 @@ class WebhookReceiver(_HTTPServer):
     def respond(self, request: Request) -> Response:
         with self._lock:
             if self._queue:
-                return self._queue.popleft()
-            return Response(self.status, headers=dict(self.reply_headers), content_type="")
+                response = self._queue.popleft()
+            else:
+                response = Response(self.status, headers=dict(self.reply_headers), content_type="")
+            delay = self.delay
+        if delay > 0:
+            time.sleep(delay)  # outside the lock: other requests arrive and are recorded meanwhile
+        return response
 
 
 class SiteServer(_HTTPServer):

@@ -157,3 +157,30 @@ def test_constructor_refuses_bad_settings() -> None:
 
 def _alert() -> Alert:
     return Alert(id="alr_login", type="release.new", timestamp=0, region=None, title="t", url="https://x.cn/")
+
+
+def test_every_event_type_goes_out_as_a_decodable_message(
+    smtp: SMTPCatcher, event_alert: Callable[..., Alert]
+) -> None:
+    types = ["release.new", "release.updated", "metric.new", "metric.changed", "initiative.new", "test", "digest"]
+    alerts = [event_alert(t) for t in types]
+    channel = channel_for(smtp)
+    for alert in alerts:
+        channel.send(alert, TO)
+
+    messages = smtp.wait_for(len(alerts), timeout=5)
+    for alert, message, envelope in zip(alerts, messages, smtp.envelopes, strict=True):
+        envelope.data.decode("ascii")
+        assert message["Subject"] == render.subject(alert)
+        assert message["X-Govwatch-Event"] == alert.type
+        assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == render.text_body(alert)
+        assert message.get_body(("html",)).get_content().replace("\r\n", "\n") == render.html_body(alert)
+    assert [m["Subject"] for m in messages] == [
+        "[govwatch] 枣庄市 · 枣庄市2021年法治政府建设情况报告",
+        "[govwatch] 枣庄市 · 已更新: 枣庄市2021年法治政府建设情况报告",
+        "[govwatch] 枣庄市 · 新指标: 行政复议案件 ≈1234件 (2021年)",
+        "[govwatch] 枣庄市 · 出庭应诉率 97% → 100% (2021年)",
+        "[govwatch] 枣庄市 · 新举措: 《法治政府建设实施方案》",
+        "[govwatch] 测试消息: 这是一条测试消息，收到即表示配置正确。",
+        "[govwatch] 摘要: 5 条更新 (2026-11-21 08:00 以来)",
+    ]

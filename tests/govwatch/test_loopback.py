@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import smtplib
+import threading
+import time
 from email.message import EmailMessage
 
 import httpx
@@ -88,6 +90,27 @@ def test_webhook_receiver_status_and_queue() -> None:
             (503, "3"),
         ]
         assert len(hooks.requests) == 3
+
+
+def test_webhook_receiver_delay_records_the_request_before_answering() -> None:
+    with WebhookReceiver() as hooks:
+        hooks.delay = 1.0
+        hooks.enqueue(503)
+        answers: list[tuple[int, float]] = []
+
+        def post() -> None:
+            started = time.monotonic()
+            status = client.post(hooks.url, content=b"x").status_code
+            answers.append((status, time.monotonic() - started))
+
+        sender = threading.Thread(target=post)
+        sender.start()
+        # recorded on arrival: seen well before the answer is due
+        [request] = hooks.wait_for(1, timeout=0.5)
+        assert request.body == b"x" and answers == []
+        sender.join(timeout=5)
+        [(status, elapsed)] = answers
+        assert status == 503 and elapsed >= 1.0
 
 
 def test_webhook_receiver_stop_refuses_and_start_reuses_the_port() -> None:
