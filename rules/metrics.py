@@ -15,7 +15,7 @@ import functools
 import re
 
 from rules import indicator as ind
-from rules.hits import Hit, clause_hits
+from rules.hits import Hit, clause_hits, units
 from rules.listing import expand
 from rules.numbers import Number, find_numbers, normalize
 from rules.records import Metric
@@ -37,7 +37,7 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
     norm = normalize(text)
     end = body_end(norm)
     protected = quoted_spans(norm)
-    nums = find_numbers(norm[:end])
+    nums = [n for n in find_numbers(norm[:end]) if _may_count(norm, n)]
     out: list[Metric] = []
     starts = [n.start for n in nums]
     plans = plan_sections(norm[:end])
@@ -70,6 +70,20 @@ def metric(text: str, norm: str, sent: tuple[int, int], span: tuple[int, int], h
         period = m.group(0)
     return Metric(indicator=name, value=hit.num.value, unit=hit.unit, kind=hit.kind,
                   text=text[a:b].strip(), approx=hit.approx, period=period, baseline=hit.baseline)
+
+
+def _may_count(norm: str, num: Number) -> bool:
+    """Cheap pre-filter: a Chinese numeral in prose (统一, 进一步, 一是) cannot be a metric unless a unit,
+    a rank's 第 or a list mark touches it; dropping it early spares its sentence the full pass."""
+    if num.arabic or num.percent:
+        return True
+    nxt = norm[num.end:num.end + 1]
+    return nxt in unit_starts() or nxt in "、和及至到余多" or norm[num.start - 1:num.start] == "第"
+
+
+@functools.cache
+def unit_starts() -> frozenset[str]:
+    return frozenset(u.word[0] for u in units()) | {"%"}
 
 
 def plan_sections(norm: str) -> list[tuple[int, int]]:
