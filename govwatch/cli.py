@@ -98,6 +98,22 @@ def run(obj: Ctx, workers: int | None) -> None:
 
 
 @cli.command()
+@click.pass_obj
+def scheduler(obj: Ctx) -> None:
+    """Run only the scheduler (site polls, digests, the outbox reconciler) until Ctrl-C.
+
+    Start one on each of several machines if you like: one leads (a lease in Redis), the others
+    stand by and take over within scheduler.lease_ttl seconds (default 15) when it dies.
+    """
+    from govwatch.daemon import run_scheduler
+
+    try:
+        run_scheduler(obj.settings(require_config=True))
+    except GovwatchError as e:
+        _fail(e)
+
+
+@cli.command()
 @click.option(
     "--queues",
     "-q",

@@ -146,39 +146,60 @@ def _die_with_parent() -> None:
         pass  # not Linux: orphaned workers exit when Redis goes away
 
 
-def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
-    """Run scheduler and workers until SIGINT/SIGTERM (or ``stop`` is set, for tests)."""
-    from workers.schedule import build_scheduler
-
-    stop = stop or threading.Event()
-    _install_signals(stop)
+def _prepare(settings: Settings) -> Store:
     store = Store.connect(settings.database_url)
     store.create_all()
     store.sync_sites((s.id, s.region, s.name) for s in settings.sites)
     store.subscribers.sync_config(settings.subscribers, datetime.now(UTC))
+    return store
+
+
+def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
+    """Run scheduler and workers until SIGINT/SIGTERM (or ``stop`` is set, for tests)."""
+    from workers.leader import LeaderScheduler
+
+    stop = stop or threading.Event()
+    _install_signals(stop)
+    store = _prepare(settings)
     with _run_lock(settings.data_dir), redis_for(settings, wait=30.0) as url:
         conn = connect(url)
         sup = Supervisor(settings, url, settings.workers)
         sup.start()
-        sched = build_scheduler(settings, conn, store)
-        sched.start()
-        logger.info(
-            "govwatch running: %d site(s), %d subscriber(s), %d worker(s); data in %s; Ctrl-C stops",
-            len(settings.sites),
-            len(settings.subscribers),
-            settings.workers,
-            settings.data_dir,
-        )
+        leader = LeaderScheduler(settings, conn, store, ttl=settings.lease_ttl)
+        logger.info("govwatch running: %d site(s), %d subscriber(s), %d worker(s); data in %s; Ctrl-C stops",
+                    len(settings.sites), len(settings.subscribers), settings.workers, settings.data_dir)
+        next_tick = 0.0
         try:
-            while not stop.wait(1.0):
+            while True:
+                if time.monotonic() >= next_tick:
+                    leader.tick()
+                    next_tick = time.monotonic() + settings.lease_ttl / 3
                 sup.check(conn)
+                if stop.wait(1.0):
+                    break
         finally:
             logger.info("stopping: scheduler, then workers (finishing current jobs)")
-            sched.shutdown(wait=False)
+            leader.close()
             sup.stop()
             conn.close()
             store.close()
     logger.info("govwatch stopped")
+
+
+def run_scheduler(settings: Settings, *, stop: threading.Event | None = None) -> None:
+    """Only the scheduler (``govwatch scheduler``): for deployments with workers on other machines."""
+    from workers.leader import LeaderScheduler
+
+    stop = stop or threading.Event()
+    _install_signals(stop)
+    store = _prepare(settings)
+    with redis_for(settings, wait=30.0) as url:
+        conn = connect(url)
+        try:
+            LeaderScheduler(settings, conn, store, ttl=settings.lease_ttl).run(stop)
+        finally:
+            conn.close()
+            store.close()
 
 
 @contextlib.contextmanager

@@ -40,7 +40,8 @@ def read_source(source: str, *, user_agent: str) -> Article:
 
 def extract_source(source: str, *, region: str | None = None, user_agent: str) -> dict[str, Any]:
     article = read_source(source, user_agent=user_agent)
-    facts = extract(article.text, title=article.title, region=region, published=article.published)
+    facts = extract(article.text, title=article.title, region=region, published=article.published,
+                    source=article.source or "")
     return {
         "url": article.url,
         "title": article.title,

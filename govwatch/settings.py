@@ -108,6 +108,7 @@ class Settings:
     subscribers: tuple[Subscriber, ...] = ()
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    lease_ttl: float = 15.0  # scheduler lease: a standby takes over this long after the leader dies
 
     def site(self, site_id: str) -> SiteConfig:
         from govwatch.errors import UnknownSite
@@ -150,6 +151,7 @@ def load_settings(
         subscribers=_subscribers(raw.get("subscribers") or []),
         smtp=_smtp(raw.get("smtp") or {}),
         delivery=_delivery(raw.get("delivery") or {}),
+        lease_ttl=float((raw.get("scheduler") or {}).get("lease_ttl", 15.0)),
     )
 
 

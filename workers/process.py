@@ -61,7 +61,8 @@ def process_article(article_id: int, force: bool = False) -> dict[str, Any]:
     if digest == row["content_hash"] and not force:
         logger.info("site %s: article %s unchanged", site.id, url)
         return {"article": article_id, "result": "unchanged"}
-    facts = extract(article.text, title=article.title, region=site.region, published=article.published)
+    facts = extract(article.text, title=article.title, region=site.region, published=article.published,
+                    source=article.source or "")
     region = facts.region or site.region
     fact_dict = facts.to_dict()
     new_events = _events(rt, article_id, row, site, region, article, fact_dict, digest)

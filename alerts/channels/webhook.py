@@ -1,9 +1,11 @@
 """Webhook channel: POST the alert as JSON, with Standard Webhooks headers.
 
 The body is ``alert.payload()`` as UTF-8 JSON (Chinese is sent as is, not ``\\u`` escaped).
-``webhook-id`` is ``alert.id`` and ``webhook-timestamp`` is ``alert.timestamp``, so every retry of
-one alert carries the same id and the same valid signature; ``webhook-signature`` is added when
-the endpoint has a secret (see :mod:`alerts.signing`).
+``webhook-id`` is ``alert.id``, so every retry of one alert carries the same id and receivers can
+de-duplicate; ``webhook-timestamp`` is the time of each attempt and the signature is made afresh,
+so a retry hours later still passes a receiver's five-minute tolerance (the event's own time is
+the body's ``timestamp``); ``webhook-signature`` is added when the endpoint has a secret (see
+:mod:`alerts.signing`).
 
     >>> with WebhookChannel(timeout=5.0) as channel:  # doctest: +SKIP
     ...     channel.send(alert, "https://hooks.example.org/govwatch", secret="whsec_MfKQ9r8GKYqrTwjUPD8I...")
@@ -22,6 +24,7 @@ other 4xx, bad URL                      PermanentDeliveryError
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -81,12 +84,13 @@ class WebhookChannel:
             raise PermanentDeliveryError(url, f"invalid URL: {exc}") from exc
 
 
-def request_headers(alert: Alert, body: bytes, secret: str | None) -> dict[str, str]:
-    """Content type plus ``webhook-id``/``-timestamp``, and ``webhook-signature`` when there is a secret."""
+def request_headers(alert: Alert, body: bytes, secret: str | None, *, now: int | None = None) -> dict[str, str]:
+    """Content type plus ``webhook-id``/``-timestamp`` (now), and ``webhook-signature`` when there is a secret."""
+    stamp = int(time.time()) if now is None else now
     if secret:
-        headers = signing.headers(secret, alert.id, alert.timestamp, body)
+        headers = signing.headers(secret, alert.id, stamp, body)
     else:
-        headers = {"webhook-id": alert.id, "webhook-timestamp": str(int(alert.timestamp))}
+        headers = {"webhook-id": alert.id, "webhook-timestamp": str(stamp)}
     return {"content-type": "application/json", **headers}
 
 
