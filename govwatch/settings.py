@@ -39,6 +39,12 @@ DEFAULT_WORKERS = 2
 DEFAULT_USER_AGENT = "govwatch/0.1 (+https://github.com/govwatch/govwatch)"
 """User-Agent sent to government sites; override per site or globally with ``user_agent``."""
 
+DEFAULT_API_HOST, DEFAULT_API_PORT = "127.0.0.1", 8080
+"""Where ``govwatch api`` listens unless ``api.host``/``api.port`` or ``--host``/``--port`` say otherwise."""
+
+MIN_API_TOKEN = 16
+"""Characters an API token needs at least (``openssl rand -hex 32`` makes a good one)."""
+
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 
@@ -96,6 +102,15 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class ApiConfig:
+    """``govwatch api``: bearer tokens (``api.tokens`` plus ``GOVWATCH_API_TOKEN``) and where to listen."""
+
+    tokens: tuple[str, ...] = ()
+    host: str = DEFAULT_API_HOST
+    port: int = DEFAULT_API_PORT
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     config_path: Path | None
@@ -108,7 +123,11 @@ class Settings:
     subscribers: tuple[Subscriber, ...] = ()
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    api: ApiConfig = field(default_factory=ApiConfig)
+    allow_private_targets: bool = False  # webhooks and recrawls may reach loopback/private addresses
     lease_ttl: float = 15.0  # scheduler lease: a standby takes over this long after the leader dies
+    config_mtime: float | None = None
+    reload_args: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def site(self, site_id: str) -> SiteConfig:
         from govwatch.errors import UnknownSite
@@ -142,6 +161,8 @@ def load_settings(
     return Settings(
         data_dir=data,
         config_path=path.resolve() if path.exists() else None,
+        config_mtime=path.stat().st_mtime if path.exists() else None,
+        reload_args={"env": dict(env), "workers": workers},
         redis_url=env.get("GOVWATCH_REDIS_URL") or None,
         database_url=_normalise_db_url(database_url),
         workers=workers or int(env.get("GOVWATCH_WORKERS") or raw.get("workers") or DEFAULT_WORKERS),
@@ -151,8 +172,32 @@ def load_settings(
         subscribers=_subscribers(raw.get("subscribers") or []),
         smtp=_smtp(raw.get("smtp") or {}),
         delivery=_delivery(raw.get("delivery") or {}),
+        api=_api(raw.get("api") or {}, env.get("GOVWATCH_API_TOKEN")),
+        allow_private_targets=_flag(raw.get("allow_private_targets", False), "allow_private_targets"),
         lease_ttl=float((raw.get("scheduler") or {}).get("lease_ttl", 15.0)),
     )
+
+
+def reload_if_changed(settings: Settings) -> Settings | None:
+    """Settings read again when govwatch.yaml changed since ``settings`` were read; None otherwise.
+
+    A file that is now invalid (half-saved, a typo) is reported and ignored: the old settings stay.
+    """
+    path = settings.config_path
+    try:
+        mtime = path.stat().st_mtime if path is not None else None
+        if path is None or mtime in (settings.config_mtime, _bad_versions.get(path)):
+            return None
+        return load_settings(path, settings.data_dir, **settings.reload_args)
+    except (OSError, ConfigError) as e:
+        import logging
+
+        _bad_versions[path] = mtime  # say it once per saved version
+        logging.getLogger(__name__).error("configuration %s not reloaded: %s", path, e)
+        return None
+
+
+_bad_versions: dict[Path | None, float | None] = {}
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -244,6 +289,29 @@ def _delivery(item: Mapping[str, Any]) -> DeliveryConfig:
     if cfg.retry_base <= 0 or cfg.max_attempts < 1:
         raise ConfigError("delivery: retry_base must be positive and max_attempts at least 1")
     return cfg
+
+
+def _flag(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{what}: expected true or false, not {value!r}")
+    return value
+
+
+def _api(item: Any, env_tokens: str | None) -> ApiConfig:
+    """``api: {tokens: [...], host, port}``; ``GOVWATCH_API_TOKEN`` (comma-separated) adds tokens."""
+    if not isinstance(item, Mapping):
+        raise ConfigError("api: expected a mapping with tokens, host and port")
+    raw = item.get("tokens") or []
+    tokens = [raw] if isinstance(raw, str) else list(raw)
+    tokens += [t for t in (env_tokens or "").split(",") if t.strip()]
+    tokens = [str(t).strip() for t in tokens]
+    if any(len(t) < MIN_API_TOKEN for t in tokens):
+        raise ConfigError(f"api.tokens: every token needs at least {MIN_API_TOKEN} characters")
+    try:
+        port = int(item.get("port", DEFAULT_API_PORT))
+    except (TypeError, ValueError):
+        raise ConfigError("api.port must be a number") from None
+    return ApiConfig(tokens=tuple(dict.fromkeys(tokens)), host=str(item.get("host") or DEFAULT_API_HOST), port=port)
 
 
 def _smtp(item: Mapping[str, Any]) -> SmtpConfig:

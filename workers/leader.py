@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import UTC, datetime
 
 import redis
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from govwatch.settings import Settings
+from govwatch.settings import Settings, reload_if_changed
 from govwatch.storage import Store
 from workers.lease import LEASE_TTL, Lease
 from workers.schedule import build_scheduler
@@ -31,8 +32,23 @@ class LeaderScheduler:
     def leading(self) -> bool:
         return self.sched is not None
 
+    def reload(self) -> None:
+        """Re-read govwatch.yaml if it changed, and reschedule the sites (added, paused, new intervals)."""
+        new = reload_if_changed(self.settings)
+        if new is None:
+            return
+        logger.info("scheduler: configuration reloaded, %d site(s)", len(new.sites))
+        self.settings = new
+        self.store.sync_sites((s.id, s.region, s.name) for s in new.sites)
+        self.store.subscribers.sync_config(new.subscribers, datetime.now(UTC))
+        if self.leading:
+            self._stop_scheduling()
+            self.sched = build_scheduler(self.settings, self.conn, self.store)
+            self.sched.start()
+
     def tick(self) -> None:
         """Take, keep or lose the lease; start or stop scheduling accordingly. Call every ttl/3."""
+        self.reload()
         try:
             held = self.lease.renew() if self.leading else self.lease.acquire()
         except redis.RedisError as e:

@@ -20,12 +20,15 @@ import redis
 from crawler.fetch import Fetcher
 from crawler.politeness import HostGate
 from govwatch.channels import make_channel
-from govwatch.settings import Settings, SiteConfig
+from govwatch.settings import Settings, SiteConfig, reload_if_changed
 from govwatch.storage import Store
 from govwatch.subscribers import Subscriber
 from workers.hostgate import RedisHostGate
 
 logger = logging.getLogger(__name__)
+
+CONFIG_CHECK_EVERY = 5.0
+"""Seconds between two looks at govwatch.yaml's modification time."""
 
 SUBSCRIBERS_TTL = 5.0
 """Seconds a worker trusts its copy of the subscriber list (CLI changes show up this fast)."""
@@ -43,6 +46,25 @@ class Runtime:
     _channels: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _subscribers: tuple[float, list[Subscriber]] = (0.0, [])
+
+    _checked: float = 0.0
+
+    def refresh(self) -> None:
+        """Pick up an edited govwatch.yaml (checked at most every few seconds)."""
+        if time.monotonic() - self._checked < CONFIG_CHECK_EVERY:
+            return
+        self._checked = time.monotonic()
+        new = reload_if_changed(self.settings)
+        if new is None:
+            return
+        logger.info("configuration %s reloaded: %d site(s)", new.config_path, len(new.sites))
+        self.settings = new
+        self.store.sync_sites((s.id, s.region, s.name) for s in new.sites)
+        with self._lock:
+            for f in self._fetchers.values():
+                f.close()
+            self._fetchers.clear()  # site options (delays, user agents…) may have changed
+            self._channels.clear()  # SMTP settings may have changed
 
     def subscribers(self) -> list[Subscriber]:
         """Subscribers from the database, re-read every few seconds (the CLI may add or pause one)."""
@@ -105,6 +127,7 @@ def init(settings: Settings, redis_conn: redis.Redis, *, preload_rules: bool = T
 def get() -> Runtime:
     if _runtime is None:
         raise RuntimeError("workers.runtime.init() was not called in this process")
+    _runtime.refresh()
     return _runtime
 
 
