@@ -79,8 +79,9 @@ def _fail(e: Exception) -> None:
 
 @cli.command()
 @click.option("--workers", "-w", type=click.IntRange(1, 64), help="RQ worker processes [default 2]")
+@click.option("--metrics-port", type=int, metavar="PORT", help="serve Prometheus metrics on 127.0.0.1:PORT/metrics")
 @click.pass_obj
-def run(obj: Ctx, workers: int | None) -> None:
+def run(obj: Ctx, workers: int | None, metrics_port: int | None) -> None:
     """Run the monitor: scheduler and N workers, on one machine, until Ctrl-C.
 
     With GOVWATCH_REDIS_URL unset it starts a private Redis under the data directory; with
@@ -92,7 +93,7 @@ def run(obj: Ctx, workers: int | None) -> None:
         settings = obj.settings(workers=workers, require_config=True)
         if not settings.sites:
             click.echo(f"warning: {settings.config_path} lists no sites; nothing will be crawled", err=True)
-        run_daemon(settings)
+        run_daemon(settings, metrics_port=metrics_port)
     except GovwatchError as e:
         _fail(e)
 

@@ -154,7 +154,19 @@ def _prepare(settings: Settings) -> Store:
     return store
 
 
-def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
+def serve_metrics(conn: redis.Redis, store: Store, port: int) -> None:
+    """Prometheus metrics at http://127.0.0.1:PORT/metrics, from a background thread."""
+    from prometheus_client import CollectorRegistry, start_http_server
+
+    from govwatch.metrics import GovwatchCollector
+
+    registry = CollectorRegistry()
+    registry.register(GovwatchCollector(conn, store))
+    start_http_server(port, addr="127.0.0.1", registry=registry)
+    logger.info("metrics at http://127.0.0.1:%d/metrics", port)
+
+
+def run(settings: Settings, *, stop: threading.Event | None = None, metrics_port: int | None = None) -> None:
     """Run scheduler and workers until SIGINT/SIGTERM (or ``stop`` is set, for tests)."""
     from workers.leader import LeaderScheduler
 
@@ -165,6 +177,8 @@ def run(settings: Settings, *, stop: threading.Event | None = None) -> None:
         conn = connect(url)
         sup = Supervisor(settings, url, settings.workers)
         sup.start()
+        if metrics_port:
+            serve_metrics(conn, store, metrics_port)
         leader = LeaderScheduler(settings, conn, store, ttl=settings.lease_ttl)
         logger.info("govwatch running: %d site(s), %d subscriber(s), %d worker(s); data in %s; Ctrl-C stops",
                     len(settings.sites), len(settings.subscribers), settings.workers, settings.data_dir)

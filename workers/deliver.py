@@ -22,7 +22,7 @@ from alerts.errors import EndpointGone, PermanentDeliveryError, TransientDeliver
 from alerts.records import Alert
 from govwatch.channels import send_to
 from govwatch.outbox import aware, now
-from workers import runtime
+from workers import metrics, runtime
 from workers.queues import enqueue_delivery
 
 logger = logging.getLogger(__name__)
@@ -49,13 +49,28 @@ def build_alert(d: dict[str, Any]) -> Alert:
     title = article.get("title") or ""
     if d["event_type"] == "digest":
         title = f"{len(data.get('events', []))} 条更新"
-    return Alert(id=d["id"], type=d["event_type"], timestamp=int(aware(d["event_created_at"]).timestamp()),
-                 region=d["event_region"], title=title, url=article.get("url") or "", data=data)
+    return Alert(
+        id=d["id"],
+        type=d["event_type"],
+        timestamp=int(aware(d["event_created_at"]).timestamp()),
+        region=d["event_region"],
+        title=title,
+        url=article.get("url") or "",
+        data=data,
+    )
 
 
 def deliver(delivery_id: str) -> dict[str, Any]:
     """RQ job: send one pending delivery; schedule a retry or record the failure."""
     rt = runtime.get()
+    with metrics.timed(rt.redis, "deliver"):
+        result = _deliver(rt, delivery_id)
+    if result["result"] in ("sent", "retry", "failed") and "channel" in result:
+        metrics.count(rt.redis, "deliveries_total", channel=result.pop("channel"), result=result["result"])
+    return result
+
+
+def _deliver(rt: Any, delivery_id: str) -> dict[str, Any]:
     d = rt.store.outbox.get(delivery_id)
     if d is None or d["status"] != "pending":
         return {"delivery": delivery_id, "result": "nothing to do"}
@@ -73,15 +88,15 @@ def deliver(delivery_id: str) -> dict[str, Any]:
         rt.store.subscribers.disable_channel(sub.id, d["channel"], f"410 Gone at {now():%Y-%m-%d %H:%M} UTC")
         rt.store.outbox.mark_failed(delivery_id, str(e))
         logger.error("delivery %s to %s: endpoint gone (410); channel disabled until resumed", delivery_id, where)
-        return {"delivery": delivery_id, "result": "failed", "error": str(e)}
+        return {"delivery": delivery_id, "channel": d["channel"], "result": "failed", "error": str(e)}
     except (PermanentDeliveryError, ValueError) as e:
         # ValueError: a target or secret the channel cannot use; retrying would not help
         rt.store.outbox.mark_failed(delivery_id, str(e))
         logger.error("delivery %s to %s failed for good: %s", delivery_id, where, e)
-        return {"delivery": delivery_id, "result": "failed", "error": str(e)}
+        return {"delivery": delivery_id, "channel": d["channel"], "result": "failed", "error": str(e)}
     rt.store.outbox.mark_sent(delivery_id)
     logger.info("delivered %s %s to %s", d["event_type"], delivery_id, where)
-    return {"delivery": delivery_id, "result": "sent"}
+    return {"delivery": delivery_id, "channel": d["channel"], "result": "sent"}
 
 
 def _retry_or_fail(d: dict[str, Any], where: str, e: TransientDeliveryError) -> dict[str, Any]:
@@ -90,9 +105,9 @@ def _retry_or_fail(d: dict[str, Any], where: str, e: TransientDeliveryError) -> 
     if attempt >= rt.settings.delivery.max_attempts:
         rt.store.outbox.mark_failed(d["id"], str(e))
         logger.error("delivery %s to %s failed after %d attempts: %s", d["id"], where, attempt, e)
-        return {"delivery": d["id"], "result": "failed", "error": str(e)}
+        return {"delivery": d["id"], "channel": d["channel"], "result": "failed", "error": str(e)}
     delay = backoff(attempt, e.retry_after, base=rt.settings.delivery.retry_base)
     rt.store.outbox.retry_later(d["id"], str(e), at=now() + timedelta(seconds=delay))
     enqueue_delivery(rt.redis, d["id"], attempt=attempt, delay=delay)
     logger.warning("delivery %s to %s failed (%s); retry %d in %.0fs", d["id"], where, e, attempt, delay)
-    return {"delivery": d["id"], "result": "retry", "in": delay}
+    return {"delivery": d["id"], "channel": d["channel"], "result": "retry", "in": delay}

@@ -19,7 +19,7 @@ from govwatch.settings import Settings, SiteConfig
 from govwatch.storage import NewEvent
 from rules.canonical import canonical_indicator
 from rules.extract import extract
-from workers import runtime
+from workers import metrics, runtime
 from workers.diff import History, detect, initiative_key, period_key, series_of
 from workers.queues import enqueue_delivery
 from workers.subscriptions import route
@@ -44,6 +44,11 @@ def content_hash(article: Article) -> str:
 def process_article(article_id: int, force: bool = False) -> dict[str, Any]:
     """RQ job: fetch, parse and extract one article; store it with its events and deliveries."""
     rt = runtime.get()
+    with metrics.timed(rt.redis, "process_article"):
+        return _process(rt, article_id, force)
+
+
+def _process(rt: Any, article_id: int, force: bool) -> dict[str, Any]:
     row = rt.store.article(article_id)
     if row is None:
         return {"article": article_id, "result": "unknown article"}
@@ -61,8 +66,9 @@ def process_article(article_id: int, force: bool = False) -> dict[str, Any]:
     if digest == row["content_hash"] and not force:
         logger.info("site %s: article %s unchanged", site.id, url)
         return {"article": article_id, "result": "unchanged"}
-    facts = extract(article.text, title=article.title, region=site.region, published=article.published,
-                    source=article.source or "")
+    facts = extract(
+        article.text, title=article.title, region=site.region, published=article.published, source=article.source or ""
+    )
     region = facts.region or site.region
     fact_dict = facts.to_dict()
     new_events = _events(rt, article_id, row, site, region, article, fact_dict, digest)
@@ -82,6 +88,10 @@ def process_article(article_id: int, force: bool = False) -> dict[str, Any]:
     )
     for did in created:
         enqueue_delivery(rt.redis, did)
+    metrics.count(rt.redis, "facts_extracted_total", len(facts.metrics), kind="metric")
+    metrics.count(rt.redis, "facts_extracted_total", len(facts.initiatives), kind="initiative")
+    for ev in new_events:
+        metrics.count(rt.redis, "events_total", type=ev.type)
     logger.info(
         "site %s: article %s stored: %d metric(s), %d initiative(s), %d event(s), %d alert(s) to send",
         site.id,
