@@ -265,6 +265,7 @@ def main() -> None:
 
 # the subscribers and deliveries command groups register themselves on `cli`
 from govwatch import cli_outbox  # noqa: E402, F401
+from govwatch import cli_ops  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()
