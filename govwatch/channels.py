@@ -23,8 +23,9 @@ def make_channel(name: str, settings: Settings) -> Any:
                             security=s.security, timeout=s.timeout)
     if name == "webhook":
         from alerts.channels.webhook import WebhookChannel
+        from govwatch.netguard import webhook_guard
 
-        return WebhookChannel(user_agent=settings.user_agent)
+        return WebhookChannel(user_agent=settings.user_agent, guard=webhook_guard(settings))
     if name == "chat":
         from alerts.channels.chat import ChatChannel
 

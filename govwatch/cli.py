@@ -259,6 +259,21 @@ def demo(obj: Ctx, duration: float, workers: int) -> None:
     run_demo(data_dir=Path(obj.data_dir) if obj.data_dir else None, duration=duration, workers=workers)
 
 
+@cli.command()
+@click.option("--host", help="address to listen on [api.host in govwatch.yaml; default 127.0.0.1]")
+@click.option("--port", type=click.IntRange(1, 65535), help="port [api.port; default 8080]")
+@click.option("--no-auth", is_flag=True, help="serve without tokens: only with none configured, only on 127.0.0.1")
+@click.pass_obj
+def api(obj: Ctx, host: str | None, port: int | None, no_auth: bool) -> None:
+    """Serve the HTTP API (bearer tokens from api.tokens or GOVWATCH_API_TOKEN) until Ctrl-C."""
+    from govwatch.api import serve
+
+    try:
+        serve(obj.settings(), host=host, port=port, no_auth=no_auth)
+    except GovwatchError as e:
+        _fail(e)
+
+
 def main() -> None:
     cli(prog_name="govwatch")
 

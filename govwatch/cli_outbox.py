@@ -10,6 +10,7 @@ import click
 
 from govwatch.cli import Ctx, cli
 from govwatch.errors import GovwatchError
+from govwatch.netguard import check_subscriber
 from govwatch.storage import Store
 from govwatch.subscribers import EVENT_TYPES, Subscriber, parse_subscriber
 
@@ -101,6 +102,7 @@ def subscribers_add(obj: Ctx, subscriber_id: str, email: str | None, webhook: st
         spec["webhook"] = {"url": webhook, "secret": secret}
     try:
         sub = parse_subscriber(spec)
+        check_subscriber(obj.settings(), sub)  # no webhooks to loopback/private addresses
         store = _store(obj)
         store.subscribers.add(sub, datetime.now(UTC))
     except GovwatchError as e:

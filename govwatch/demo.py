@@ -35,6 +35,7 @@ def demo_config(trs: TrsSite, hanweb: HanwebSite, receiver: WebhookReceiver, smt
             {"id": "ops-hook", "webhook": {"url": receiver.url, "secret": secret}},
         ],
         "smtp": {"host": smtp.host, "port": smtp.port, "sender": "govwatch@example.org"},
+        "allow_private_targets": True,  # the receiver and the sample sites listen on 127.0.0.1
     }
 
 

@@ -18,6 +18,7 @@ How answers map to :mod:`alerts.errors`:
 410                                     EndpointGone
 408, 429, 5xx, timeout, connection      TransientDeliveryError, ``retry_after`` from Retry-After
 other 4xx, bad URL                      PermanentDeliveryError
+refused by ``guard`` (SSRF check)       PermanentDeliveryError, before any connection
 ======================================  ==========================================
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -51,7 +53,9 @@ class WebhookChannel:
         timeout: float = 10.0,
         user_agent: str = "govwatch/0.1",
         transport: httpx.BaseTransport | None = None,
+        guard: Callable[[str], None] | None = None,
     ) -> None:
+        self._guard = guard  # raises ValueError for a URL that must not be reached (loopback, private…)
         self._client = httpx.Client(
             timeout=timeout,
             follow_redirects=False,
@@ -75,6 +79,11 @@ class WebhookChannel:
         """Deliver ``alert`` to ``url`` once; raise from :mod:`alerts.errors` on failure."""
         body = json.dumps(alert.payload(), ensure_ascii=False).encode("utf-8")
         headers = request_headers(alert, body, secret)
+        if self._guard is not None:
+            try:
+                self._guard(url)  # every request: a name may resolve elsewhere than last time
+            except ValueError as exc:
+                raise PermanentDeliveryError(url, f"refused target: {exc}") from exc
         try:
             with self._client.stream("POST", url, content=body, headers=headers) as response:
                 _check(response, url)

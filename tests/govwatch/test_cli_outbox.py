@@ -17,6 +17,7 @@ subscribers:
   - id: from-config
     email: analyst@example.org
 smtp: {{host: 127.0.0.1, port: {port}, sender: govwatch@example.org}}
+allow_private_targets: true  # the test's webhook receiver listens on 127.0.0.1
 """
 
 
