@@ -43,7 +43,7 @@ def test_adopts_the_server_of_a_killed_owner(tmp_path: Path) -> None:
     import time
 
     code = ("import sys, time; from pathlib import Path; from govwatch.embedded_redis import EmbeddedRedis; "
-            "EmbeddedRedis(Path(sys.argv[1])).start(); print('up', flush=True); time.sleep(60)")
+            "server = EmbeddedRedis(Path(sys.argv[1])); server.start(); print('up', flush=True); time.sleep(60)")
     owner = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE)
     assert owner.stdout.readline().strip() == b"up"
     # while the owner lives, another process only connects
