@@ -6,7 +6,8 @@ slow site never delays another. The first poll of every site happens shortly aft
 Crawls are planned by :class:`CrawlPlanner`: every ``CRAWL_TICK`` seconds the sites that are due
 go out in batches of up to ``CRAWL_BATCH`` per RQ job (``workers.crawl.crawl_sites``) — an RQ job
 costs more than polling an unchanged site, so thousands of sites want batches, not a job per poll.
-A site whose previous batch is still queued or running skips that poll.
+A site whose previous batch is still queued or running skips that poll; which batch took a site
+is kept in Redis (``govwatch:crawl:site:<id>``), so a scheduler that takes over from another knows.
 """
 
 from __future__ import annotations
@@ -64,9 +65,12 @@ CRAWL_BATCH = 50
 BATCH_TIMEOUT = 3600
 """Seconds a batch crawl job may run (50 sites, a few list pages each, 1 s apart, some timing out)."""
 
+INFLIGHT_KEY = "govwatch:crawl:site:"
+"""+ site id → the id of the batch job that last took the site."""
+
 
 class CrawlPlanner:
-    """When each site is due next (monotonic seconds), and which batch job last took it.
+    """When each site is due next (monotonic seconds).
 
     >>> planner = CrawlPlanner([("a", 600.0), ("b", 600.0)], now=0.0, spread=0.0)
     >>> planner.due(now=1.0)
@@ -78,7 +82,6 @@ class CrawlPlanner:
     def __init__(self, sites: Iterable[tuple[str, float]], *, now: float, spread: float = START_SPREAD) -> None:
         self.intervals = dict(sites)
         self.next_due = {sid: now + random.uniform(0.0, spread) for sid in self.intervals}
-        self.inflight: dict[str, str] = {}
 
     def due(self, now: float) -> list[str]:
         """Sites due at ``now``, each then rescheduled one interval (± jitter) later."""
@@ -94,25 +97,32 @@ def enqueue_due(conn: redis.Redis, planner: CrawlPlanner, now: float | None = No
                 batch: int = CRAWL_BATCH) -> list[str]:
     """Enqueue the due sites in batches; return the ids of the batch jobs enqueued."""
     due = planner.due(time.monotonic() if now is None else now)
-    alive: dict[str, bool] = {}
-    ready = []
-    for sid in due:
-        jid = planner.inflight.get(sid)
-        if jid is not None and alive.setdefault(jid, has_live_job(conn, jid)):
-            logger.info("site %s: previous crawl still queued or running; skipping this poll", sid)
-            continue
-        ready.append(sid)
     jobs = []
-    for start in range(0, len(ready), batch):
-        chunk = ready[start : start + batch]
-        try:
+    try:
+        ready = _not_in_flight(conn, due)
+        for start in range(0, len(ready), batch):
+            chunk = ready[start : start + batch]
             jid = enqueue_crawl_batch(conn, chunk)
-        except redis.RedisError as e:
-            logger.error("cannot enqueue a crawl of %d site(s): %s", len(chunk), e)
-            continue
-        planner.inflight.update(dict.fromkeys(chunk, jid))
-        jobs.append(jid)
+            conn.mset({INFLIGHT_KEY + sid: jid for sid in chunk})
+            jobs.append(jid)
+    except redis.RedisError as e:
+        logger.error("cannot enqueue crawls: %s", e)
     return jobs
+
+
+def _not_in_flight(conn: redis.Redis, site_ids: list[str]) -> list[str]:
+    """The sites whose last batch job is no longer queued or running."""
+    if not site_ids:
+        return []
+    taken = dict(zip(site_ids, conn.mget([INFLIGHT_KEY + sid for sid in site_ids]), strict=True))
+    alive = {jid: has_live_job(conn, jid.decode()) for jid in set(taken.values()) if jid is not None}
+    ready = []
+    for sid in site_ids:
+        if taken[sid] is not None and alive[taken[sid]]:
+            logger.info("site %s: previous crawl still queued or running; skipping this poll", sid)
+        else:
+            ready.append(sid)
+    return ready
 
 
 def enqueue_crawl_batch(conn: redis.Redis, site_ids: Sequence[str], *, force: bool = False) -> str:
