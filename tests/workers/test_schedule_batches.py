@@ -35,3 +35,12 @@ def test_batch_job_crawls_each_site(crawl_env, redis_conn) -> None:
         assert len(enqueue_due(redis_conn, planner, now=1.0)) == 1
         SimpleWorker([Queue(CRAWL, connection=redis_conn)], connection=redis_conn).work(burst=True)
     assert {r["id"]: r["last_result"] for r in rt.store.site_summaries()} == {"a": "ok", "b": "ok"}
+
+
+def test_a_scheduler_taking_over_does_not_queue_sites_still_queued(redis_conn) -> None:
+    sites = [("a", 60.0), ("b", 60.0)]
+    first = CrawlPlanner(sites, now=0.0, spread=0.0)
+    assert len(enqueue_due(redis_conn, first, now=1.0)) == 1
+    successor = CrawlPlanner(sites, now=0.0, spread=0.0)  # a new leader, with nothing in memory
+    assert enqueue_due(redis_conn, successor, now=1.0) == []
+    assert Queue(CRAWL, connection=redis_conn).count == 1
