@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -98,6 +98,9 @@ def create_app(settings: Settings, *, require_auth: bool = True) -> FastAPI:
     def openapi() -> dict[str, Any]:
         return app.openapi()
 
+    app.get("/metrics", tags=["health"], dependencies=guarded, response_class=Response,
+            summary="Prometheus metrics (crawls, facts, events, deliveries, queues, job durations)")(metrics)
+
     return app
 
 
@@ -114,6 +117,19 @@ def _version() -> str:
         return version("govwatch")
     except PackageNotFoundError:
         return "0"
+
+
+def metrics(ctx: Ctx) -> Response:
+    """The Prometheus text format; scrape it with ``authorization: {credentials: <token>}``."""
+    from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+    from govwatch.metrics import GovwatchCollector
+
+    registry = CollectorRegistry()
+    with ctx.redis() as conn:
+        registry.register(GovwatchCollector(conn, ctx.store))
+        body = generate_latest(registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 def health(ctx: Ctx) -> JSONResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -88,7 +89,7 @@ def test_every_route_but_health_needs_a_token(client: TestClient) -> None:
 def test_openapi_describes_every_route_and_the_bearer_scheme(client: TestClient) -> None:
     doc = client.get("/openapi.json", headers=AUTH).json()
     expected = {
-        ("get", "/health"), ("get", "/status"), ("get", "/sites"), ("post", "/sites/{site_id}/crawl"),
+        ("get", "/health"), ("get", "/metrics"), ("get", "/status"), ("get", "/sites"), ("post", "/sites/{site_id}/crawl"),
         ("post", "/recrawl"), ("get", "/articles"), ("get", "/articles/{article_id}"), ("get", "/facts"),
         ("get", "/deliveries"), ("post", "/deliveries/{delivery_id}/replay"), ("get", "/subscribers"),
         ("post", "/subscribers"), ("post", "/subscribers/{subscriber_id}/pause"),
@@ -116,6 +117,14 @@ def test_errors_are_json(client: TestClient, settings: Settings, monkeypatch: py
 
 
 # --- health ----------------------------------------------------------------------------------------------------
+
+
+def test_metrics_in_prometheus_format(client: TestClient) -> None:
+    assert client.get("/metrics").status_code == 401
+    r = client.get("/metrics", headers=AUTH)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    assert 'govwatch_queue_jobs{queue="crawl",state="queued"} 0.0' in r.text
+    assert re.search(r"# TYPE govwatch_crawls(_total)? counter", r.text)
 
 
 def test_health_200_with_database_and_redis(client: TestClient) -> None:
