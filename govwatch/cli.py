@@ -278,9 +278,8 @@ def main() -> None:
     cli(prog_name="govwatch")
 
 
-# the subscribers and deliveries command groups register themselves on `cli`
-from govwatch import cli_outbox  # noqa: E402, F401
-from govwatch import cli_ops  # noqa: E402, F401
+# the command groups in cli_*.py register themselves on `cli`
+from govwatch import cli_db, cli_ops, cli_outbox  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

@@ -3,6 +3,9 @@
 ``sites`` (crawl state), ``articles`` (text, facts, content hash), ``facts`` (per region, with
 the canonical indicator and period used for change detection), ``events`` and ``deliveries``
 (the outbox), ``subscribers`` (from govwatch.yaml and from ``govwatch subscribers add``).
+
+A change here needs a migration in ``govwatch/migrations/versions/`` (see the README there);
+``tests/govwatch/test_migrate.py`` fails until the migrated schema matches this one.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ articles = sa.Table(
     sa.Column("silent", sa.Boolean, nullable=False, default=False),
     sa.Column("discovered_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("processed_at", sa.DateTime(timezone=True)),
+    sa.Index("ix_articles_status", "status"),  # stalled_articles: pending/retry
 )
 
 facts = sa.Table(
@@ -57,7 +61,7 @@ facts = sa.Table(
     metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("region", sa.String(100), index=True),
+    sa.Column("region", sa.String(100)),
     sa.Column("kind", sa.String(20), nullable=False),  # metric | initiative
     sa.Column("name", sa.Text, nullable=False),  # indicator or initiative name
     sa.Column("value", sa.Float),
@@ -69,6 +73,7 @@ facts = sa.Table(
     sa.Column("series", sa.Text, index=True),  # canonical|kind|unit: the values that can be compared
     sa.Column("period_key", sa.String(20)),  # "2021-12", sortable; from period, else publication date
     sa.Column("published", sa.String(40)),
+    sa.Index("ix_facts_region_series", "region", "series"),  # region_history
 )
 
 events = sa.Table(
@@ -99,6 +104,7 @@ deliveries = sa.Table(
     sa.Column("sent_at", sa.DateTime(timezone=True)),
     sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("event_id", "subscriber_id", "channel", name="uq_delivery"),
+    sa.Index("ix_deliveries_status_updated_at", "status", "updated_at"),  # Outbox.due, counts
 )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from govwatch.schema import articles, deliveries, events, facts, insert_ignore, metadata, sites
+from govwatch.schema import articles, deliveries, events, facts, insert_ignore, metadata, sites  # noqa: F401 (metadata: for tests)
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +78,17 @@ class Store:
         return cls(engine)
 
     def create_all(self) -> None:
+        """Migrate the database to the schema this code expects (creating it if empty).
+
+        Safe when several processes start at once; adopts a database made before migrations.
+        """
+        from govwatch.migrate import upgrade
+
         if self.engine.url.get_backend_name() == "sqlite" and self.engine.url.database:
             from pathlib import Path
 
             Path(self.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
-        metadata.create_all(self.engine)
+        upgrade(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
