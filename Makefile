@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test demo lint clean eval
+.PHONY: run test demo lint clean eval image
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "govwatch needs Python >= 3.11")'
@@ -30,6 +30,9 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python bench/score_extract.py
+
+image:  # the Docker image (deploy/Dockerfile); deploy/README.md has the Compose setup
+	docker build -f deploy/Dockerfile -t govwatch .
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
