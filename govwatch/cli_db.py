@@ -42,9 +42,14 @@ def db_upgrade(obj: Ctx) -> None:
 @click.pass_obj
 def db_current(obj: Ctx) -> None:
     """Show the database's schema revision (exit 1 if it is behind this version of govwatch)."""
+    from pathlib import Path
+
     from govwatch.migrate import current, head
 
-    store = Store.connect(obj.settings().database_url)
+    url = obj.settings().database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise click.ClickException(f"no database at {url.removeprefix('sqlite:///')} (wrong --data-dir?)")
+    store = Store.connect(url)
     try:
         rev = current(store.engine)
     finally:

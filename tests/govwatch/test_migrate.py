@@ -3,10 +3,12 @@ adopting a database made before migrations, and several processes upgrading at o
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -162,7 +164,7 @@ def test_processes_upgrading_at_once_all_succeed(store: Store, database_url: str
     assert schema_diffs(store) == []
 
 
-def test_db_commands(database_url: str, tmp_path) -> None:
+def test_db_commands(database_url: str, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from govwatch.cli import cli
@@ -170,6 +172,12 @@ def test_db_commands(database_url: str, tmp_path) -> None:
     env = {"GOVWATCH_DATABASE_URL": database_url, "GOVWATCH_DATA_DIR": str(tmp_path / "data"),
            "GOVWATCH_CONFIG": ""}
     run = CliRunner().invoke
+    if database_url.startswith("sqlite"):
+        res = run(cli, ["db", "current"], env=env)
+        assert res.exit_code == 1 and "no database at" in res.output
+        path = Path(database_url.removeprefix("sqlite:///"))
+        assert not path.exists()  # a wrong --data-dir does not leave an empty database behind
+        sqlite3.connect(path).close()
     res = run(cli, ["db", "current"], env=env)
     assert res.exit_code == 1 and "govwatch db upgrade" in res.output
     res = run(cli, ["db", "upgrade"], env=env)
