@@ -33,6 +33,7 @@ def _setup_logging(level: str) -> None:
     logging.getLogger("jieba").setLevel(logging.WARNING)
     if level != "DEBUG":
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 class Ctx:

@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from crawler.article import parse_article
-from crawler.errors import BadStatus, CrawlError, Timeout, Unreachable
+from crawler.errors import BadStatus, Blocked, CrawlError, Deferred, RobotsUnavailable, Timeout, Unreachable
 from crawler.records import Article
 from govwatch.settings import Settings, SiteConfig
 from govwatch.storage import NewEvent
@@ -32,7 +32,8 @@ class TransientFetchFailure(Exception):
 
 
 def _transient(e: CrawlError) -> bool:
-    if isinstance(e, Timeout | Unreachable):
+    """Worth trying again later: the network, the host asking us to wait, a challenge page, robots.txt down."""
+    if isinstance(e, Timeout | Unreachable | Deferred | RobotsUnavailable | Blocked):
         return True
     return isinstance(e, BadStatus) and (e.status in (403, 408, 429) or e.status >= 500)
 
