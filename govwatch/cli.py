@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +21,10 @@ from govwatch.settings import Settings, load_settings
 logger = logging.getLogger("govwatch")
 
 
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    if level != "DEBUG":
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+def _setup_logging(level: str, fmt: str = "text") -> None:
+    from govwatch.logs import setup
+
+    setup(level, fmt)
 
 
 class Ctx:
@@ -44,7 +35,7 @@ class Ctx:
     def settings(self, **kw: Any) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.config, self.data_dir, **kw)
-            _setup_logging("DEBUG" if self.verbose else self._settings.log_level)
+            _setup_logging("DEBUG" if self.verbose else self._settings.log_level, self._settings.log_format)
         return self._settings
 
 

@@ -88,6 +88,7 @@ class Supervisor:
             GOVWATCH_REDIS_URL=self.redis_url,
             GOVWATCH_DATABASE_URL=self.settings.database_url,
             GOVWATCH_LOG_LEVEL=self.settings.log_level,
+            GOVWATCH_LOG_FORMAT=self.settings.log_format,
         )
         # own session: Ctrl-C reaches only us, and we stop workers with exactly one SIGTERM (warm shutdown)
         self.names[n] = f"govwatch-{os.getpid()}-{n}-{int(time.time() * 1000) % 100000}"

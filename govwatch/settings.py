@@ -119,6 +119,7 @@ class Settings:
     workers: int = DEFAULT_WORKERS
     user_agent: str = DEFAULT_USER_AGENT
     log_level: str = "INFO"
+    log_format: str = "text"  # text | json (one JSON object per line)
     sites: tuple[SiteConfig, ...] = ()
     subscribers: tuple[Subscriber, ...] = ()
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
@@ -168,6 +169,7 @@ def load_settings(
         workers=workers or int(env.get("GOVWATCH_WORKERS") or raw.get("workers") or DEFAULT_WORKERS),
         user_agent=user_agent,
         log_level=str(env.get("GOVWATCH_LOG_LEVEL") or raw.get("log_level") or "INFO").upper(),
+        log_format=_log_format(env.get("GOVWATCH_LOG_FORMAT") or raw.get("log_format") or "text"),
         sites=_sites(raw.get("sites") or []),
         subscribers=_subscribers(raw.get("subscribers") or []),
         smtp=_smtp(raw.get("smtp") or {}),
@@ -198,6 +200,12 @@ def reload_if_changed(settings: Settings) -> Settings | None:
 
 
 _bad_versions: dict[Path | None, float | None] = {}
+
+
+def _log_format(value: str) -> str:
+    if str(value).lower() not in ("text", "json"):
+        raise ConfigError(f"log_format {value!r} is not text or json")
+    return str(value).lower()
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

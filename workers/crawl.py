@@ -108,7 +108,7 @@ def crawl_site(site_id: str, force: bool = False) -> dict[str, object]:
     rt.store.record_crawl(site.id, result=result, error="; ".join(errors) or None, new=len(ids),
                           list_state=list_state, baseline_done=baseline or outcome.pages_ok > 0)
     note = " (baseline, silent)" if ids and not baseline else ""
-    logger.info("site %s: crawl %s, %d new article(s)%s", site.id, result, len(ids), note)
+    logger.info("site %s: crawl %s, %d new article(s)%s", site.id, result, len(ids), note, extra={"site": site.id})
     return {"site": site.id, "result": result, "new": len(ids), "errors": errors}
 
 
@@ -140,7 +140,7 @@ def _crawl_list(site: SiteConfig, source: Source, list_state: dict, outcome: Cra
         except CrawlError as e:
             if page_no == 0 or not isinstance(e, EmptyPage):
                 log = logger.info if isinstance(e, Blocked | Deferred) else logger.warning
-                log("site %s: list page %s failed: %s", site.id, url, e)
+                log("site %s: list page %s failed: %s", site.id, url, e, extra={"site": site.id, "url": url})
                 outcome.errors.append(e)
             return
         outcome.pages_ok += 1

@@ -58,14 +58,14 @@ def _process(rt: Any, article_id: int, force: bool) -> dict[str, Any]:
     try:
         article = parse_article(rt.fetcher(site).get(url))
     except CrawlError as e:
-        logger.warning("site %s: article %s failed: %s", site.id, url, e)
+        logger.warning("site %s: article %s failed: %s", site.id, url, e, extra={"site": site.id, "url": url})
         rt.store.mark_article_error(article_id, str(e), retry=_transient(e))
         if _transient(e):
             raise TransientFetchFailure(str(e)) from None
         return {"article": article_id, "result": "error", "error": str(e)}
     digest = content_hash(article)
     if digest == row["content_hash"] and not force:
-        logger.info("site %s: article %s unchanged", site.id, url)
+        logger.info("site %s: article %s unchanged", site.id, url, extra={"site": site.id, "url": url})
         return {"article": article_id, "result": "unchanged"}
     facts = extract(
         article.text, title=article.title, region=site.region, published=article.published, source=article.source or ""
@@ -101,6 +101,7 @@ def _process(rt: Any, article_id: int, force: bool) -> dict[str, Any]:
         len(facts.initiatives),
         len(new_events),
         len(created),
+        extra={"site": site.id, "url": url},
     )
     return {"article": article_id, "result": "stored", "events": len(new_events), "deliveries": len(created)}
 
