@@ -14,7 +14,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -106,10 +107,26 @@ def check_webhooks(receiver: WebhookReceiver, titles: list[str]) -> None:
     assert len(set(ids)) == len(ids)
 
 
-@pytest.mark.timeout(240)
-def test_monitor_end_to_end(tmp_path: Path, database_url: str, run_env: dict[str, str]) -> None:
+@dataclass
+class Setup:
+    """Sample sites, receivers and a config, around a monitor started with :meth:`start`."""
+
+    trs: TrsSite
+    hanweb: HanwebSite
+    receiver: WebhookReceiver
+    smtp: SMTPCatcher
+    store: Store
+    cfg: Path
+    data: Path
+    env: dict[str, str]
+
+    def start(self, workers: int = 2) -> subprocess.Popen[bytes]:
+        return start(self.cfg, self.data, self.env, workers=workers)
+
+
+@pytest.fixture
+def setup(tmp_path: Path, database_url: str, run_env: dict[str, str]) -> Iterator[Setup]:
     releases = load_releases()
-    data = tmp_path / "data"
     with (
         TrsSite(releases["trs"], initially=3) as trs,
         HanwebSite(releases["hanweb"], initially=2) as hanweb,
@@ -120,37 +137,41 @@ def test_monitor_end_to_end(tmp_path: Path, database_url: str, run_env: dict[str
         write_config(cfg, trs, hanweb, receiver, smtp)
         store = Store.connect(database_url)
         store.create_all()  # the monitor creates the same tables; we poll them from the start
-        proc = start(cfg, data, run_env)
-        try:
-            wait_until(lambda: baseline_done(store), 60, "the first crawl of both sites")
-            wait_until(
-                lambda: (
-                    len(store.recent_articles(50)) == 5 and all(a["status"] == "ok" for a in store.recent_articles(50))
-                ),
-                60,
-                "back catalogue parsed",
-            )
-            time.sleep(2)  # a few more polls: still nothing may be sent
-            assert receiver.requests == [] and smtp.messages == []
-
-            published = [trs.publish_next(), hanweb.publish_next()]
-            receiver.wait_for(2, timeout=60)
-            smtp.wait_for(3, timeout=60)  # analyst: both; the 枣庄市 desk: one
-        finally:
-            log = stop(proc)
-        assert "Traceback" not in log, log
-
-        # published while the monitor is down: alerted once after the restart, nothing else repeated
-        published.append(trs.publish_next())
-        proc = start(cfg, data, run_env)
-        try:
-            receiver.wait_for(3, timeout=60)
-            smtp.wait_for(5, timeout=60)
-            time.sleep(3)  # several more polls
-        finally:
-            log = stop(proc)
-        assert "Traceback" not in log, log
+        yield Setup(trs, hanweb, receiver, smtp, store, cfg, tmp_path / "data", run_env)
         store.close()
+
+
+@pytest.mark.timeout(240)
+def test_monitor_end_to_end(setup: Setup) -> None:
+    trs, hanweb, receiver, smtp, store = setup.trs, setup.hanweb, setup.receiver, setup.smtp, setup.store
+    proc = setup.start()
+    try:
+        wait_until(lambda: baseline_done(store), 60, "the first crawl of both sites")
+        wait_until(
+            lambda: len(store.recent_articles(50)) == 5 and all(a["status"] == "ok" for a in store.recent_articles(50)),
+            60,
+            "back catalogue parsed",
+        )
+        time.sleep(2)  # a few more polls: still nothing may be sent
+        assert receiver.requests == [] and smtp.messages == []
+
+        published = [trs.publish_next(), hanweb.publish_next()]
+        receiver.wait_for(2, timeout=60)
+        smtp.wait_for(3, timeout=60)  # analyst: both; the 枣庄市 desk: one
+    finally:
+        log = stop(proc)
+    assert "Traceback" not in log, log
+
+    # published while the monitor is down: alerted once after the restart, nothing else repeated
+    published.append(trs.publish_next())
+    proc = setup.start()
+    try:
+        receiver.wait_for(3, timeout=60)
+        smtp.wait_for(5, timeout=60)
+        time.sleep(3)  # several more polls
+    finally:
+        log = stop(proc)
+    assert "Traceback" not in log, log
 
     check_webhooks(receiver, [r.title for r in published])
     to = sorted(m["To"] for m in smtp.messages)
@@ -159,35 +180,23 @@ def test_monitor_end_to_end(tmp_path: Path, database_url: str, run_env: dict[str
 
 
 @pytest.mark.timeout(180)
-def test_worker_killed_mid_delivery(tmp_path, database_url, run_env) -> None:
-    releases = load_releases()
-    data = tmp_path / "data"
-    with (
-        TrsSite(releases["trs"], initially=3) as trs,
-        HanwebSite(releases["hanweb"], initially=2) as hanweb,
-        WebhookReceiver() as receiver,
-        SMTPCatcher() as smtp,
-    ):
-        cfg = tmp_path / "govwatch.yaml"
-        write_config(cfg, trs, hanweb, receiver, smtp)
-        store = Store.connect(database_url)
-        store.create_all()
-        proc = start(cfg, data, run_env, workers=1)
-        try:
-            wait_until(lambda: baseline_done(store), 60, "the first crawl")
-            receiver.delay = 30.0  # the receiver takes the request and keeps the worker waiting
-            trs.publish_next()
-            receiver.wait_for(1, timeout=60)
-            url = run_env.get("GOVWATCH_REDIS_URL") or EmbeddedRedis(data).url
-            [worker] = Worker.all(connection=redis.Redis.from_url(url))
-            receiver.delay = 0.0
-            os.killpg(worker.pid, signal.SIGKILL)  # the worker and its scheduler, mid-delivery
-            receiver.wait_for(2, timeout=60)
-            wait_until(lambda: {r["status"] for r in store.outbox.listing()} == {"sent"}, 30, "delivery recorded")
-            time.sleep(2)
-        finally:
-            log = stop(proc)
-        store.close()
+def test_worker_killed_mid_delivery(setup: Setup) -> None:
+    trs, receiver, store, run_env = setup.trs, setup.receiver, setup.store, setup.env
+    proc = setup.start(workers=1)
+    try:
+        wait_until(lambda: baseline_done(store), 60, "the first crawl")
+        receiver.delay = 30.0  # the receiver takes the request and keeps the worker waiting
+        trs.publish_next()
+        receiver.wait_for(1, timeout=60)
+        url = run_env.get("GOVWATCH_REDIS_URL") or EmbeddedRedis(setup.data).url
+        [worker] = Worker.all(connection=redis.Redis.from_url(url))
+        receiver.delay = 0.0
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its scheduler, mid-delivery
+        receiver.wait_for(2, timeout=60)
+        wait_until(lambda: {r["status"] for r in store.outbox.listing()} == {"sent"}, 30, "delivery recorded")
+        time.sleep(2)
+    finally:
+        log = stop(proc)
     assert "requeued job deliver-" in log, log
     ids = {r.headers["webhook-id"] for r in receiver.requests}
     assert len(ids) == 1 and len(receiver.requests) == 2  # sent again after the kill, under the same id
