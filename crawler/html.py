@@ -22,6 +22,7 @@ Node = LexborNode
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 """A Chinese character (CJK unified ideographs, extension A, compatibility ideographs)."""
+_NON_CJK_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 BLOCK_TAGS = (
     "p, div, br, li, ul, ol, tr, table, h1, h2, h3, h4, h5, h6, section, article, "
@@ -42,7 +43,9 @@ def parse_html(html: str) -> LexborHTMLParser:
 
 
 def cjk_count(text: str) -> int:
-    return len(CJK_RE.findall(text))
+    # drop the (few, long) runs of everything else: what is left is the Chinese characters; a
+    # findall of single characters builds one string per character and is three times slower
+    return len(_NON_CJK_RE.sub("", text))
 
 
 def collapse_ws(text: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ _FULL = "０１２３４５６７８９％．＋，：；（）！？　"
 _HALF = "0123456789%.+,:;()!? "
 NORMALIZE = str.maketrans(_FULL, _HALF)
 """One-to-one character map: positions in the normalized text equal positions in the original."""
+_PAIRS = tuple(zip(_FULL, _HALF))
 
 RANGE_MARKS = ("-", "—", "–", "~", "～", "至", "到", "—")
 """Between the bounds of a range: 3—4个月, 3至5天."""
@@ -54,7 +56,12 @@ class Number:
 @functools.lru_cache(maxsize=16)
 def normalize(text: str) -> str:
     """Full-width digits and punctuation to ASCII, keeping every position (cached: every rule family asks)."""
-    return text.translate(NORMALIZE)
+    # the same map as ``text.translate(NORMALIZE)``, which walks a dict per character of Chinese text
+    # (about 1.5 ms for 9k characters); a few str.replace passes take a few microseconds
+    for full, half in _PAIRS:
+        if full in text:
+            text = text.replace(full, half)
+    return text
 
 
 def parse_chinese(s: str) -> float:
@@ -94,6 +101,26 @@ def parse_number(s: str) -> float | None:
     if s.startswith("百分之"):
         return parse_number(s[3:])
     return None
+
+
+@functools.cache
+def _starts() -> re.Pattern[str]:
+    """Every character a numeral (or the approximation word before it) can start with."""
+    firsts = sorted({w[0] for w in load("markers")["approx"]["before"]} | set("百上一二两三四五六七八九十"))
+    return re.compile(r"[\d" + re.escape("".join(firsts)) + "]")
+
+
+def _matches(norm: str) -> Iterator[re.Match[str]]:
+    """``_pattern().finditer(norm)``, trying the pattern only where a numeral may start (3x faster)."""
+    search, match = _starts().search, _pattern().match
+    pos = 0
+    while (c := search(norm, pos)) is not None:
+        m = match(norm, c.start())
+        if m:
+            yield m
+            pos = m.end()
+        else:
+            pos = c.start() + 1
 
 
 @functools.cache
@@ -150,7 +177,7 @@ def find_numbers(text: str) -> list[Number]:
     """Every numeral in ``text`` with its approximation marker, in order."""
     norm = normalize(text)
     found: list[Number] = []
-    for m in _pattern().finditer(norm):
+    for m in _matches(norm):
         arabic = bool(m.group("num") or (m.group("pnum") and m.group("pnum")[0].isdigit()))
         num = Number(m.start(), m.end(), _value(m), _approx(m, norm), arabic, bool(m.group("pct")))
         low = found[-1] if found else None
