@@ -172,7 +172,8 @@ def run_phases(args: argparse.Namespace, published: dict, receiver, store, redis
     n = args.sites
     print(f"{n} sites, poll interval {args.interval}, 2 workers")
     took = wait_for(lambda: store.engine and _baseline(store) >= n, 600, "the first crawl of every site")
-    print(f"first crawl of {n} sites (silent baseline): {took:.0f} s")
+    took += wait_for(lambda: _unprocessed(store) == 0, 900, "the back catalogue to be parsed")
+    print(f"first crawl of {n} sites (silent baseline, {n} articles parsed and stored): {took:.0f} s")
     appeared: dict[str, float] = {}
     lock = threading.Lock()
 
@@ -192,16 +193,35 @@ def run_phases(args: argparse.Namespace, published: dict, receiver, store, redis
     print(f"steady: {steady} articles at {args.rate}/s; appear → webhook p50 {percentile(total, 50):.1f} s, "
           f"p95 {percentile(total, 95):.1f} s; beyond the poll (discovered → webhook) "
           f"p50 {percentile(beyond, 50):.2f} s, p95 {percentile(beyond, 95):.2f} s")
+    # the burst: articles appear on many sites and an operator crawls those sites at once, so that the
+    # figure is the pipeline's capacity (crawl → parse → extract → diff → deliver), not the polling
+    import redis
+
+    from workers.queues import enqueue_crawl
+
+    conn = redis.Redis.from_url(redis_url)
+    burst = random.sample(range(n), min(args.burst, n))
     before = len(receiver.requests)
-    t0 = time.time()
-    for site in random.sample(range(n), min(args.burst, n)):
+    for site in burst:
         publish(site)
-    wait_for(lambda: len(receiver.requests) >= before + min(args.burst, n), 900, "the burst")
-    first = min(a["discovered"] for a in _discovered(store, appeared, since=t0))
-    rate = min(args.burst, n) / (time.time() - first)
-    print(f"burst: {min(args.burst, n)} articles processed at {rate:.1f} articles/s (discovery → last webhook)")
+    t0 = time.time()
+    for site in burst:
+        enqueue_crawl(conn, f"s{site}", force=True)
+    wait_for(lambda: len(receiver.requests) >= before + len(burst), 900, "the burst")
+    rate = len(burst) / (time.time() - t0)
+    print(f"burst: {len(burst)} articles on {len(burst)} sites crawled at once: {rate:.1f} articles/s "
+          "(crawl → webhook, 2 workers)")
     rss = worker_rss(redis_url)
     print("worker RSS: " + ", ".join(f"{r:.0f} MB" for r in rss))
+
+
+def _unprocessed(store) -> int:  # noqa: ANN001
+    import sqlalchemy as sa
+
+    from govwatch.schema import articles
+
+    with store.engine.connect() as c:
+        return c.execute(sa.select(sa.func.count()).where(articles.c.status.in_(["pending", "retry"]))).scalar()
 
 
 def _baseline(store) -> int:  # noqa: ANN001
