@@ -34,6 +34,7 @@ from crawler.boilerplate import clean_lines, in_excluded_block, is_info_line
 from crawler.dates import DATE_RE, date_from_url, parse_date
 from crawler.errors import EmptyPage, NotHTML
 from crawler.html import (
+    CJK_RE,
     Node,
     block_lines,
     cjk_count,
@@ -87,7 +88,7 @@ def parse_article(page: FetchedPage) -> Article:
     before, body_lines = _split_lines(tree, body)
     header, body_lines = _header_lines(before, body_lines, title)
     text = "\n".join(clean_lines(body_lines))
-    if cjk_count(text) == 0:
+    if not CJK_RE.search(text):
         raise EmptyPage(page.url, "body has no text")
     published = find_published(tree, header, page.url)
     source = meta_content(tree, *SOURCE_META) or find_source(header)

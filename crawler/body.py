@@ -55,7 +55,8 @@ def find_body(tree: LexborHTMLParser) -> Node | None:
     cms_container_seen = False
     for selector in BODY_SELECTORS:
         for node in tree.css(selector):
-            if cjk_count(node_text(node)) >= MIN_BODY_CJK:
+            # node_text() only collapses whitespace: the raw text has as many Chinese characters
+            if cjk_count(node.text(deep=True, separator=" ")) >= MIN_BODY_CJK:
                 return node
             cms_container_seen = cms_container_seen or selector in CMS_BODY_SELECTORS
     return None if cms_container_seen else densest(tree)

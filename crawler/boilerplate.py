@@ -63,6 +63,12 @@ DROP_LINE_RE = re.compile(
 TAIL_MARKER_RE = re.compile(r"^(?:" + "|".join(RELATED_MARKERS) + r")\s*[:：]?\s*$")
 """A line that starts a related-articles tail: it and everything after it go."""
 
+CUT_TOKEN_KEYS = ("【", "[", "字体", "字号", "打印本页", "关闭窗口", "分享到", "扫一扫在手机")
+"""Every match of CUT_TOKEN_RE holds one of these: a line with none is left as it is."""
+
+DROP_LINE_FIRSTS = frozenset("责编审校供来信作浏点阅访发时日您当所欢网简无上下")
+"""The first characters of DROP_LINE_RE's alternatives: a line starting otherwise is kept."""
+
 INFO_LINE_RE = re.compile(r"(?:发布|来源|供稿|时间|日期|作者|浏览|点击|字[体号]|打印)\s*[:：]?")
 
 
@@ -113,8 +119,11 @@ def clean_lines(lines: list[str]) -> list[str]:
     for line in lines:
         if TAIL_MARKER_RE.match(line):
             break
-        line = CUT_TOKEN_RE.sub(" ", line).strip(" \u3000\xa0|｜")
-        if line and not DROP_LINE_RE.match(collapse_ws(line)):
+        if any(key in line for key in CUT_TOKEN_KEYS):
+            line = CUT_TOKEN_RE.sub(" ", line)
+        line = line.strip(" \u3000\xa0|｜")
+        # collapsing whitespace keeps the first character, so most lines need no collapse to be kept
+        if line and (line.lstrip()[:1] not in DROP_LINE_FIRSTS or not DROP_LINE_RE.match(collapse_ws(line))):
             out.append(line)
     return out
 
