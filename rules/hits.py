@@ -111,7 +111,12 @@ def _kind(norm: str, left: int, num: Number, unit: Unit) -> str:
     pre = norm[left:num.start].rstrip("了")
     if pre.endswith(("到", "至")):
         return "rate"
-    return "growth" if any(pre.endswith(v) for v in load("markers")["growth_verbs"]) else unit.kind
+    return "growth" if pre.endswith(_growth_verbs()) else unit.kind
+
+
+@functools.cache
+def _growth_verbs() -> tuple[str, ...]:
+    return tuple(load("markers")["growth_verbs"])
 
 
 def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None) -> Hit | None:

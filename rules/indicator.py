@@ -48,12 +48,22 @@ def period_re() -> re.Pattern[str]:
 
 
 def strip_lead(s: str) -> str:
-    lead = _trims()[0] - frozenset(load("markers")["growth_verbs"])
+    lead = _lead_words()
     toks = list(words(s))
     while toks and (toks[0][0] in lead or toks[0][1] in ("p", "c", "uj") or not toks[0][0].strip()
                     or toks[0][0] in ",.;:、()-—"):
         toks.pop(0)
     return "".join(w for w, _ in toks)
+
+
+@functools.cache
+def _lead_words() -> frozenset[str]:
+    return _trims()[0] - frozenset(load("markers")["growth_verbs"])
+
+
+@functools.cache
+def _growth_longest() -> list[str]:
+    return longest_first(load("markers")["growth_verbs"])
 
 
 @functools.cache
@@ -157,7 +167,7 @@ def streak_name(pre: str, post: str) -> tuple[str, str]:
 
 def _bare(s: str) -> bool:
     """Nothing but a change word (同比增长11.55%): the subject is the sentence's previous metric's."""
-    for word in longest_first(load("markers")["growth_verbs"]):
+    for word in _growth_longest():
         s = s.replace(word, "")
     return all(f in ("d", "p", "u", "uj", "ul", "c") for _, f in words(s))
 

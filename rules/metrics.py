@@ -53,21 +53,52 @@ def _sentence(text: str, norm: str, sent: tuple[int, int], nums: list[Number],
     out: list[Metric] = []
     cls = clauses(norm, *sent)
     starts = [n.start for n in nums]
+    periods = _periods(norm, sent)
     for k, clause in enumerate(cls):
         in_clause = nums[bisect.bisect_left(starts, clause[0]):bisect.bisect_left(starts, clause[1])]
         if not in_clause:  # every hit, ranks included (第三), is a numeral
             continue
         hits = clause_hits(norm, clause, in_clause, protected, published)
         for hit, name, span in expand(norm, clause, cls[k - 1] if k else None, hits, [m.indicator for m in out]):
-            out.append(metric(text, norm, sent, span or clause, hit, name, period))
+            out.append(metric(text, norm, sent, span or clause, hit, name, period, periods))
     return out
 
 
+def _periods(norm: str, sent: tuple[int, int]) -> list[tuple[int, int, str]]:
+    """The period expressions of a sentence, scanned once for all its metrics."""
+    return [(m.start(), m.end(), m.group(0)) for m in ind.period_re().finditer(norm, *sent)]
+
+
+def _last_period(norm: str, sent: tuple[int, int], end: int, period: str | None,
+                 periods: list[tuple[int, int, str]] | None) -> str | None:
+    """The last period expression found scanning the sentence up to ``end`` (else ``period``).
+
+    The pattern reads nothing past its match (no lookahead), so a scan stopping at ``end`` finds the
+    same matches as the whole-sentence scan up to the first one that crosses ``end``; from there on
+    (rare) the short scan is redone.
+    """
+    if periods is None:
+        periods, crossing = [], sent[0]
+    else:
+        crossing = None
+        for a, b, found in periods:
+            if b <= end:
+                period = found
+                continue
+            if a < end:
+                crossing = a
+            break
+    if crossing is not None:
+        for m in ind.period_re().finditer(norm, crossing, end):
+            period = m.group(0)
+    return period
+
+
 def metric(text: str, norm: str, sent: tuple[int, int], span: tuple[int, int], hit: Hit, name: str,
-           period: str | None = None) -> Metric:
+           period: str | None = None, periods: list[tuple[int, int, str]] | None = None) -> Metric:
+    """``periods``: the sentence's :func:`_periods`, when the caller has them."""
     a, b = clip(*span, hit.left, hit.end)
-    for m in ind.period_re().finditer(norm, sent[0], hit.num.start):
-        period = m.group(0)
+    period = _last_period(norm, sent, hit.num.start, period, periods)
     return Metric(indicator=name, value=hit.num.value, unit=hit.unit, kind=hit.kind,
                   text=text[a:b].strip(), approx=hit.approx, period=period, baseline=hit.baseline)
 

@@ -159,6 +159,10 @@ def _value(m: re.Match[str]) -> float:
     late = SCALES.get(m.group("late") or "", 1)  # 2300余万元: the scale follows the 余
     if m.group("num"):
         scale = SCALES.get(m.group("scale") or "", 1)
+        if scale == 1 and late == 1 and len(m.group("num")) <= 28:
+            # no scaling: float() of the digits is the same correctly rounded value as through Decimal
+            # (which keeps 28 significant digits exactly)
+            return float(m.group("num").replace(",", ""))
         return float(Decimal(m.group("num").replace(",", "")) * scale * late)
     return parse_chinese(m.group("cn")) * late
 
@@ -190,11 +194,16 @@ def find_numbers(text: str) -> list[Number]:
 
 def approx_after(text: str, pos: int) -> tuple[str | None, int]:
     """An approximation marker right after a unit (90%以上, 3个工作日以内): (approx, end)."""
-    after = load("markers")["approx"]["after"]
-    for word in longest_first(after):
+    for word, approx in _after_words():
         if text.startswith(word, pos):
-            return after[word], pos + len(word)
+            return approx, pos + len(word)
     return None, pos
+
+
+@functools.cache
+def _after_words() -> tuple[tuple[str, str], ...]:
+    after = load("markers")["approx"]["after"]
+    return tuple((word, after[word]) for word in longest_first(after))
 
 
 def is_damaged_date(digits: str, published: str | None) -> bool:
