@@ -96,10 +96,16 @@ def crawl_site(site_id: str, force: bool = False) -> dict[str, object]:
         logger.debug("site %s: blocked, next try at %s", site.id, time.ctime(blocked["until"]))
         return {"site": site.id, "result": "skipped", "new": 0, "errors": []}
     outcome = CrawlOutcome()
+    # a list never read before (the first crawl, a list that failed then, one added to the config)
+    # is a back catalogue: its articles are stored silently
+    quiet: set[str] = set()
     for source in sources(site):
+        first_time, before = source.url not in list_state, len(outcome.refs)
         _crawl_list(site, source, list_state, outcome, force=force)
+        if first_time:
+            quiet.update(r.url for r in outcome.refs[before:])
     baseline = bool(state.get("baseline_done"))
-    ids = rt.store.add_articles(site.id, site.region, outcome.refs, silent=not baseline) if outcome.refs else []
+    ids = _store_refs(site, outcome.refs, quiet)
     for aid in ids:
         enqueue_article(rt.redis, aid)
     result = outcome.result()
@@ -110,6 +116,14 @@ def crawl_site(site_id: str, force: bool = False) -> dict[str, object]:
     note = " (baseline, silent)" if ids and not baseline else ""
     logger.info("site %s: crawl %s, %d new article(s)%s", site.id, result, len(ids), note, extra={"site": site.id})
     return {"site": site.id, "result": result, "new": len(ids), "errors": errors}
+
+
+def _store_refs(site: SiteConfig, refs: list[ArticleRef], quiet: set[str]) -> list[int]:
+    store = runtime.get().store
+    loud = [r for r in refs if r.url not in quiet]
+    silent = [r for r in refs if r.url in quiet]
+    return ((store.add_articles(site.id, site.region, loud, silent=False) if loud else [])
+            + (store.add_articles(site.id, site.region, silent, silent=True) if silent else []))
 
 
 def sources(site: SiteConfig) -> list[Source]:

@@ -103,3 +103,29 @@ def test_jobs_reuse_the_worker_process_resources(monitor, monkeypatch) -> None:
     assert loads == []
     assert set(runtime.get()._fetchers) == {"zaozhuang-sfj", "huangshi-sfj"}  # one HTTP client per site, kept
     assert fetchers_before == {}
+
+
+def test_a_list_read_for_the_first_time_is_back_catalogue(monitor) -> None:
+    """A list that failed on the first crawl (or was added later) does not alert its old articles."""
+    import os
+
+    import yaml
+
+    cfg = yaml.safe_load(monitor.config_path.read_text(encoding="utf-8"))
+    cfg["sites"][0]["list_urls"].append(monitor.hanweb.list_url)  # zaozhuang-sfj reads two lists
+    monitor.config_path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    os.utime(monitor.config_path, (0, monitor.config_path.stat().st_mtime + 5))
+    runtime.get()._checked = 0.0  # pick the edit up now
+    monitor.hanweb.server.set(monitor.hanweb.list_path, "<html><body>维护中</body></html>", status=503)
+    enqueue_crawl(monitor.conn, "zaozhuang-sfj")
+    monitor.drain()
+    assert monitor.store.site_state("zaozhuang-sfj")["last_result"] == "partial"
+    monitor.hanweb._render_list()  # the second list is back, with its two old articles
+    enqueue_crawl(monitor.conn, "zaozhuang-sfj")
+    monitor.drain()
+    assert monitor.receiver.requests == []
+    rel = monitor.hanweb.publish_next()
+    enqueue_crawl(monitor.conn, "zaozhuang-sfj")
+    monitor.drain()
+    [hook] = monitor.receiver.wait_for(1, timeout=5)
+    assert json.loads(hook.body)["data"]["article"]["title"] == rel.title
