@@ -35,7 +35,6 @@ def preload() -> None:
         tables.preload_all()
         segment.load()
         numbers._pattern()
-        numbers._starts()
         hits.units()
         hits._rank_re()
         indicator.period_re()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from rules.numbers import Number, approx_after, is_damaged_date, parse_number
 from rules.tables import load, longest_first
-from rules.text import inside
+from rules.text import finditer, inside
 
 LABEL_NEIGHBOURS = "+×*/xX·"
 """A number touching one of these is part of a label or formula: 1+5+N, 7×24小时."""
@@ -143,7 +143,7 @@ def _rank_re() -> re.Pattern[str]:
 def rank_hits(norm: str, a: int, b: int) -> list[Hit]:
     """位居全市第一, 排名第2位, 位列全国第六: rank N, unit 位."""
     hits = []
-    for m in _rank_re().finditer(norm, a, b):
+    for m in finditer(_rank_re(), norm, a, b):
         if not m.group(2) and norm[m.end():m.end() + 1] in load("markers")["rank_not_followed"]:
             continue
         value = parse_number(m.group(1)) or 0.0

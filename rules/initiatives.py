@@ -22,7 +22,7 @@ from rules.numbers import normalize
 from rules.records import Initiative
 from rules.segment import words
 from rules.tables import load, longest_first
-from rules.text import CLAUSE_END, body_end, clip, inside, quoted_spans, repair_years
+from rules.text import CLAUSE_END, body_end, clip, finditer, inside, quoted_spans, repair_years
 
 TITLE = re.compile(r"《([^《》\n]{2,80})》")
 FOREIGN = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市|县|区))")
@@ -117,7 +117,7 @@ def models(text: str, norm: str) -> list[Initiative]:
     systems = "|".join(longest_first(r["systems"]))
     system = re.compile(rf"[^,;:。!?、“”\"《》\s]{{0,{r['system_window']}}}?(?:{systems})")
     out = []
-    for m in QUOTED_LABEL.finditer(norm):
+    for m in finditer(QUOTED_LABEL, norm):
         s = system.match(norm, m.end())
         if s:
             name = text[m.start():m.end()].strip("“”\"「」") + text[s.start():s.end()]

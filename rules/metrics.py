@@ -20,7 +20,7 @@ from rules.listing import expand
 from rules.numbers import Number, find_numbers, normalize
 from rules.records import Metric
 from rules.tables import load
-from rules.text import body_end, clauses, clip, quoted_spans, sentences
+from rules.text import body_end, clauses, clip, finditer, quoted_spans, sentences
 
 SECTION = re.compile(r"(?m)^[ \t]*[一二三四五六七八九十]+、")
 """A top-level section heading: 三、…"""
@@ -53,20 +53,21 @@ def _sentence(text: str, norm: str, sent: tuple[int, int], nums: list[Number],
     out: list[Metric] = []
     cls = clauses(norm, *sent)
     starts = [n.start for n in nums]
-    periods = _periods(norm, sent)
+    periods = None  # scanned at the sentence's first metric
     for k, clause in enumerate(cls):
         in_clause = nums[bisect.bisect_left(starts, clause[0]):bisect.bisect_left(starts, clause[1])]
         if not in_clause:  # every hit, ranks included (第三), is a numeral
             continue
         hits = clause_hits(norm, clause, in_clause, protected, published)
         for hit, name, span in expand(norm, clause, cls[k - 1] if k else None, hits, [m.indicator for m in out]):
+            periods = _periods(norm, sent) if periods is None else periods
             out.append(metric(text, norm, sent, span or clause, hit, name, period, periods))
     return out
 
 
 def _periods(norm: str, sent: tuple[int, int]) -> list[tuple[int, int, str]]:
     """The period expressions of a sentence, scanned once for all its metrics."""
-    return [(m.start(), m.end(), m.group(0)) for m in ind.period_re().finditer(norm, *sent)]
+    return [(m.start(), m.end(), m.group(0)) for m in finditer(ind.period_re(), norm, *sent)]
 
 
 def _last_period(norm: str, sent: tuple[int, int], end: int, period: str | None,

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from rules.tables import load, longest_first
+from rules.text import finditer
 
 _FULL = "０１２３４５６７８９％．＋，：；（）！？　"
 _HALF = "0123456789%.+,:;()!? "
@@ -104,26 +104,6 @@ def parse_number(s: str) -> float | None:
 
 
 @functools.cache
-def _starts() -> re.Pattern[str]:
-    """Every character a numeral (or the approximation word before it) can start with."""
-    firsts = sorted({w[0] for w in load("markers")["approx"]["before"]} | set("百上一二两三四五六七八九十"))
-    return re.compile(r"[\d" + re.escape("".join(firsts)) + "]")
-
-
-def _matches(norm: str) -> Iterator[re.Match[str]]:
-    """``_pattern().finditer(norm)``, trying the pattern only where a numeral may start (3x faster)."""
-    search, match = _starts().search, _pattern().match
-    pos = 0
-    while (c := search(norm, pos)) is not None:
-        m = match(norm, c.start())
-        if m:
-            yield m
-            pos = m.end()
-        else:
-            pos = c.start() + 1
-
-
-@functools.cache
 def _pattern() -> re.Pattern[str]:
     approx = load("markers")["approx"]
     before = "|".join(map(re.escape, longest_first(approx["before"])))
@@ -181,7 +161,7 @@ def find_numbers(text: str) -> list[Number]:
     """Every numeral in ``text`` with its approximation marker, in order."""
     norm = normalize(text)
     found: list[Number] = []
-    for m in _matches(norm):
+    for m in finditer(_pattern(), norm):  # tried only where a numeral may start
         arabic = bool(m.group("num") or (m.group("pnum") and m.group("pnum")[0].isdigit()))
         num = Number(m.start(), m.end(), _value(m), _approx(m, norm), arabic, bool(m.group("pct")))
         low = found[-1] if found else None
