@@ -142,7 +142,9 @@ def _rank_re() -> re.Pattern[str]:
 
 def rank_hits(norm: str, a: int, b: int) -> list[Hit]:
     """位居全市第一, 排名第2位, 位列全国第六: rank N, unit 位."""
-    hits = []
+    hits: list[Hit] = []
+    if norm.find("第", a, b) < 0:  # every rank phrase holds 第
+        return hits
     for m in finditer(_rank_re(), norm, a, b):
         if not m.group(2) and norm[m.end():m.end() + 1] in load("markers")["rank_not_followed"]:
             continue

@@ -152,9 +152,21 @@ def _firsts(items: list) -> tuple[list[str] | None, bool]:
     return out, True
 
 
-@functools.lru_cache(maxsize=64)
+_OPENINGS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+
+
 def _opening(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """A class of every character a match of ``pattern`` can start with, or None if unknown."""
+    # keyed by identity: hashing a compiled pattern hashes its whole code on every call
+    known = _OPENINGS.get(id(pattern))
+    if known is None or known[0] is not pattern:
+        if len(_OPENINGS) > 256:  # patterns compiled on the fly: do not grow without bound
+            _OPENINGS.clear()
+        known = _OPENINGS[id(pattern)] = (pattern, _derive_opening(pattern))
+    return known[1]
+
+
+def _derive_opening(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     from re import _parser  # noqa: PLC0415
 
     if pattern.flags & (re.IGNORECASE | re.VERBOSE) or not isinstance(pattern.pattern, str):
