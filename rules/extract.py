@@ -36,6 +36,7 @@ def preload() -> None:
         segment.load()
         numbers._pattern()
         hits.units()
+        hits._units_by_first()
         hits._rank_re()
         indicator.period_re()
         initiatives._slogans()

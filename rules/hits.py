@@ -66,14 +66,21 @@ def _unit_table() -> tuple[dict[str, Unit], int]:
     return {u.word: u for u in units()}, max(len(u.word) for u in units())
 
 
+@functools.cache
+def _units_by_first() -> dict[str, tuple[Unit, ...]]:
+    """The unit table by first character, longest word first: 个工作日 before 个."""
+    out: dict[str, list[Unit]] = {}
+    for u in sorted(_unit_table()[0].values(), key=lambda u: len(u.word), reverse=True):
+        out.setdefault(u.word[0], []).append(u)
+    return {first: tuple(us) for first, us in out.items()}
+
+
 def _unit_at(norm: str, num: Number) -> Unit | None:
     if num.percent:
         return Unit("%", "rate")
     pos, before = num.end, norm[max(0, num.start - 4):num.start]
-    table, longest = _unit_table()
-    for n in range(longest, 0, -1):  # longest first: 个工作日 before 个
-        u = table.get(norm[pos:pos + n])
-        if u is None or (u.arabic_only and not num.arabic):
+    for u in _units_by_first().get(norm[pos:pos + 1], ()):  # longest first: 个工作日 before 个
+        if not norm.startswith(u.word, pos) or (u.arabic_only and not num.arabic):
             continue
         nxt = norm[pos + len(u.word):pos + len(u.word) + 1]
         if nxt and nxt in u.not_before or (u.not_after and before[-1:] in u.not_after):

@@ -47,6 +47,7 @@ def period_re() -> re.Pattern[str]:
     return _trims()[3]
 
 
+@functools.lru_cache(maxsize=4096)
 def strip_lead(s: str) -> str:
     lead = _lead_words()
     toks = list(words(s))
@@ -99,10 +100,12 @@ def clean(pre: str) -> str:
     return strip_trail(strip_lead(strip_place(strip_lead(pre))))
 
 
+@functools.lru_cache(maxsize=4096)
 def has_noun(s: str) -> bool:
     return "“" in s or any(is_noun(f) and w not in _trims()[0] for w, f in words(s))
 
 
+@functools.lru_cache(maxsize=4096)
 def _head(post: str) -> str:
     """The first words after the unit, up to POST_MAX characters."""
     post = post.lstrip("的 ")
@@ -115,6 +118,7 @@ def _head(post: str) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def _cut(s: str) -> str:
     """Keep the last words of an over-long name: the words nearest the number say what it counts."""
     limit = _trims()[2]
@@ -165,6 +169,7 @@ def streak_name(pre: str, post: str) -> tuple[str, str]:
     return base + "连续" + _head(post), base
 
 
+@functools.lru_cache(maxsize=4096)
 def _bare(s: str) -> bool:
     """Nothing but a change word (同比增长11.55%): the subject is the sentence's previous metric's."""
     for word in _growth_longest():
@@ -174,5 +179,10 @@ def _bare(s: str) -> bool:
 
 def items(s: str) -> list[str]:
     """A 、-list split into its items: 申请材料、办理环节和办理时限 → three items."""
+    return list(_items(s))
+
+
+@functools.lru_cache(maxsize=4096)
+def _items(s: str) -> tuple[str, ...]:
     parts = (LEVELS.sub("", x.strip()) for x in SEPARATORS.split(s))  # 市、县两级: the items are 市 and 县
-    return [p for p in parts if p]
+    return tuple(p for p in parts if p)

@@ -174,10 +174,17 @@ def find_numbers(text: str) -> list[Number]:
 
 def approx_after(text: str, pos: int) -> tuple[str | None, int]:
     """An approximation marker right after a unit (90%以上, 3个工作日以内): (approx, end)."""
+    if text[pos:pos + 1] not in _after_firsts():
+        return None, pos
     for word, approx in _after_words():
         if text.startswith(word, pos):
             return approx, pos + len(word)
     return None, pos
+
+
+@functools.cache
+def _after_firsts() -> frozenset[str]:
+    return frozenset(word[0] for word, _ in _after_words())
 
 
 @functools.cache
