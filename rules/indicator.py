@@ -63,6 +63,11 @@ def _lead_words() -> frozenset[str]:
 
 
 @functools.cache
+def _rank_scopes() -> list[str]:
+    return longest_first(load("markers")["rank_scopes"])
+
+
+@functools.cache
 def _growth_longest() -> list[str]:
     return longest_first(load("markers")["growth_verbs"])
 
@@ -154,7 +159,7 @@ def _change_re() -> re.Pattern[str]:
 
 def rank_name(pre: str, phrase: str, fallback: str | None) -> str:
     """位列全省第三 → <subject>全省排名; the subject is the phrase before, else ``fallback``."""
-    scopes = longest_first(load("markers")["rank_scopes"])
+    scopes = _rank_scopes()
     scope = next((s for s in scopes if s in phrase), "") or next((s for s in scopes if s in pre), "")
     base = clean(pre)
     if not has_noun(base) and fallback:

@@ -162,8 +162,13 @@ def find_numbers(text: str) -> list[Number]:
     norm = normalize(text)
     found: list[Number] = []
     for m in finditer(_pattern(), norm):  # tried only where a numeral may start
-        arabic = bool(m.group("num") or (m.group("pnum") and m.group("pnum")[0].isdigit()))
-        num = Number(m.start(), m.end(), _value(m), _approx(m, norm), arabic, bool(m.group("pct")))
+        digits, pre, scale, inside, late = m.group("num", "pre", "scale", "inside", "late")
+        if digits and not (pre or scale or inside or late) and len(digits) <= 28:
+            # the common case, a bare Arabic numeral: what _value and _approx give, without them
+            num = Number(m.start(), m.end(), float(digits.replace(",", "")))
+        else:
+            arabic = bool(digits or (m.group("pnum") and m.group("pnum")[0].isdigit()))
+            num = Number(m.start(), m.end(), _value(m), _approx(m, norm), arabic, bool(m.group("pct")))
         low = found[-1] if found else None
         if low and norm[low.end:num.start] in RANGE_MARKS and low.value < num.value:
             found[-1] = _range(norm, low, num)

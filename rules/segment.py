@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 from typing import Any
 
@@ -52,7 +53,67 @@ def load() -> None:
 @functools.lru_cache(maxsize=8192)
 def words(s: str) -> tuple[tuple[str, str], ...]:
     """``s`` cut into (word, flag) pairs; flags are jieba's (n noun, v verb, vn verbal noun, …)."""
-    return tuple((w.word, w.flag) for w in _tokenizer().cut(s, HMM=False))
+    return tuple(_cut(s))
+
+
+def _cut(s: str) -> list[tuple[str, str]]:
+    """What ``jieba.posseg.dt.cut(s, HMM=False)`` yields, as (word, flag) pairs, about twice as fast.
+
+    The same steps as jieba's ``__cut_internal`` and ``__cut_DAG_NO_HMM``, with the word graph and the
+    best-route pass (``get_DAG`` then ``calc``: the most probable path, ties to the longer word) done
+    in one right-to-left loop over plain lists.
+    """
+    from jieba import posseg  # noqa: PLC0415 - loaded with the tokenizer
+
+    tagger = _tokenizer()
+    tagger.makesure_userdict_loaded()
+    freq, tags = tagger.tokenizer.FREQ, tagger.word_tag_tab
+    logtotal = math.log(tagger.tokenizer.total)
+    out: list[tuple[str, str]] = []
+    for blk in posseg.re_han_internal.split(s):
+        if not blk:
+            continue
+        if not posseg.re_han_internal.match(blk):
+            for x in posseg.re_skip_internal.split(blk):
+                if posseg.re_skip_internal.match(x):
+                    out.append((x, "x"))
+                else:
+                    for xx in x:
+                        flag = "m" if posseg.re_num.match(xx) else "eng" if posseg.re_eng.match(x) else "x"
+                        out.append((xx, flag))
+            continue
+        n = len(blk)
+        value = [0.0] * (n + 1)
+        value[n] = 0  # jieba's route[N] = (0, 0)
+        best = list(range(n + 1))
+        for k in range(n - 1, -1, -1):
+            top = None
+            i, frag = k, blk[k]
+            while i < n and frag in freq:
+                if freq[frag]:
+                    v = math.log(freq[frag]) - logtotal + value[i + 1]
+                    if top is None or v >= top:  # max over (value, end): a tie goes to the later end
+                        top, best[k] = v, i
+                i += 1
+                frag = blk[k:i + 1]
+            if top is None:
+                top, best[k] = math.log(freq.get(blk[k]) or 1) - logtotal + value[k + 1], k
+            value[k] = top
+        x, buf = 0, ""
+        while x < n:
+            y = best[x] + 1
+            word = blk[x:y]
+            if posseg.re_eng1.match(word):
+                buf += word
+            else:
+                if buf:
+                    out.append((buf, "eng"))
+                    buf = ""
+                out.append((word, tags.get(word, "x")))
+            x = y
+        if buf:
+            out.append((buf, "eng"))
+    return out
 
 
 def is_noun(flag: str) -> bool:
