@@ -26,6 +26,8 @@ from rules.text import CLAUSE_END, body_end, clip, finditer, inside, quoted_span
 
 TITLE = re.compile(r"《([^《》\n]{2,80})》")
 FOREIGN = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市|县|区))")
+QUOTE_OPENING = re.compile(r"[“\"「]")
+"""Where QUOTED_LABEL's quoted alternative starts."""
 CLAUSE_MARK = CLAUSE_END
 PUNCT = re.compile(r"[,;:。!?、“”\"《》「」()\s]")
 LABEL = r"[0-9NnX]+(?:\+[0-9NnX]+)+|[一二三四五六七八九十]+(?:\+[一二三四五六七八九十N]+)+"
@@ -117,7 +119,8 @@ def models(text: str, norm: str) -> list[Initiative]:
     systems = "|".join(longest_first(r["systems"]))
     system = re.compile(rf"[^,;:。!?、“”\"《》\s]{{0,{r['system_window']}}}?(?:{systems})")
     out = []
-    for m in finditer(QUOTED_LABEL, norm):
+    # an unquoted label holds a +: without one in the text, only a quote can open a match
+    for m in finditer(QUOTED_LABEL, norm, opening=None if "+" in norm else QUOTE_OPENING):
         s = system.match(norm, m.end())
         if s:
             name = text[m.start():m.end()].strip("“”\"「」") + text[s.start():s.end()]

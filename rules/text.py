@@ -19,7 +19,10 @@ from collections.abc import Iterator
 
 from rules.tables import load
 
-CLAUSE_END = re.compile(r"[;:。!?\n]|(?<!\d),|,(?!\d{3}(?!\d))")
+CLAUSE_END = re.compile(r"[;:。!?\n]|,(?<!\d,)|,(?!\d{3}(?!\d))")
+r"""A comma not between digit groups (12,000), or any other clause mark. Every alternative opens
+with the mark itself (``,(?<!\d,)`` rather than ``(?<!\d),``) so the regex engine can jump to
+candidates instead of trying each alternative at each character."""
 SENTENCE_END = re.compile(r"[;。!?\n]")
 QUOTES = {"“": "”", "「": "」", "『": "』", "《": "》", "〔": "〕", "【": "】", "〈": "〉", '"': '"'}
 MAX_QUOTE = {"《": 80, "〔": 12, "【": 30}
@@ -178,15 +181,19 @@ def _derive_opening(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return None if parts is None or empty or not parts else re.compile("[" + "".join(parts) + "]")
 
 
-def finditer(pattern: re.Pattern[str], s: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+def finditer(pattern: re.Pattern[str], s: str, pos: int = 0, endpos: int | None = None,
+             opening: re.Pattern[str] | None = None) -> Iterator[re.Match[str]]:
     """``pattern.finditer(s, pos, endpos)``, trying the pattern only where a match can start.
+
+    ``opening``: a pattern matching (at least) wherever ``pattern`` can, when the caller knows a
+    narrower one than the opening class derived here.
 
     A pattern that opens with an optional part, an alternation or a lookbehind gets no help from the
     regex engine's own prefix search, and tries every alternative at every character; here a class of
     its opening characters finds the candidates first (several times faster on long text).
     """
     endpos = len(s) if endpos is None else endpos
-    opening = _opening(pattern)
+    opening = opening or _opening(pattern)
     if opening is None:
         yield from pattern.finditer(s, pos, endpos)
         return
