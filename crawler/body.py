@@ -21,7 +21,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser
 
 from crawler.boilerplate import in_excluded_block, is_excluded, opens_with_related_heading
-from crawler.html import Node, cjk_count, node_text
+from crawler.html import Node, cjk_at_least, cjk_count, node_text
 
 BODY_SELECTORS = (
     "div.TRS_Editor", "div.TRS_UEDITOR", ".trs_editor_view", "#zoom", "div.neirong", "div.main_section",
@@ -56,7 +56,7 @@ def find_body(tree: LexborHTMLParser) -> Node | None:
     for selector in BODY_SELECTORS:
         for node in tree.css(selector):
             # node_text() only collapses whitespace: the raw text has as many Chinese characters
-            if cjk_count(node.text(deep=True, separator=" ")) >= MIN_BODY_CJK:
+            if cjk_at_least(node.text(deep=True, separator=" "), MIN_BODY_CJK):
                 return node
             cms_container_seen = cms_container_seen or selector in CMS_BODY_SELECTORS
     return None if cms_container_seen else densest(tree)

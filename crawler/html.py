@@ -31,6 +31,7 @@ BLOCK_TAGS = (
 """Elements that end a line of text."""
 
 _WS_RE = re.compile(r"[\s\u3000\xa0]+")
+_LINE_WS_RE = re.compile(r"[^\S\n]+")
 _WIDE = r"[\u2014-\u2027\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
 _BREAK_GAP_RE = re.compile(rf"(?<={_WIDE})[ \t\u3000\xa0]*[\r\n][\s\u3000\xa0]*(?={_WIDE})")
 _CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
@@ -46,6 +47,16 @@ def cjk_count(text: str) -> int:
     # drop the (few, long) runs of everything else: what is left is the Chinese characters; a
     # findall of single characters builds one string per character and is three times slower
     return len(_NON_CJK_RE.sub("", text))
+
+
+def cjk_at_least(text: str, n: int) -> bool:
+    """``cjk_count(text) >= n``, reading only as far as the n-th Chinese character."""
+    if n <= 0:
+        return True
+    for i, _ in enumerate(CJK_RE.finditer(text), 1):
+        if i >= n:
+            return True
+    return False
 
 
 def collapse_ws(text: str) -> str:
@@ -85,7 +96,9 @@ def block_lines(node: Node) -> list[str]:
         if block.tag != "br":
             block.insert_before("\n")
     raw = node.text(deep=True, separator="")
-    lines = (strip_line(_WS_RE.sub(" ", line)) for line in raw.split("\n"))
+    # one substitution over the whole text, not one per line: a run of whitespace inside a line is
+    # a run of whitespace other than the line break
+    lines = (strip_line(line) for line in _LINE_WS_RE.sub(" ", raw).split("\n"))
     return [line for line in lines if line]
 
 
