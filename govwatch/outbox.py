@@ -114,63 +114,40 @@ def aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def make_digest(
-    engine: Engine, subscriber_id: str, channels: list[tuple[str, str]], *, since: datetime | None, until: datetime
-) -> list[str]:
+def _digest_items(held: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each held event once (a subscriber with two channels holds one delivery per channel)."""
+    items: dict[str, dict[str, Any]] = {}
+    for row in held:
+        items.setdefault(row["event_id"], {
+            "id": row["event_id"], "type": row["event_type"], "region": row["event_region"],
+            "created_at": aware(row["event_created_at"]).isoformat(), "data": row["event_data"]})
+    return list(items.values())
+
+
+def make_digest(engine: Engine, subscriber_id: str, channels: list[tuple[str, str]], *, since: datetime | None,
+                until: datetime) -> list[str]:
     """Gather a subscriber's held deliveries into one digest delivery per channel (one transaction).
 
     Returns the new delivery ids; none when nothing was held.
     """
     from govwatch.storage import delivery_id
 
-    box = Outbox(engine)
-    held = box.held(subscriber_id)
+    held = Outbox(engine).held(subscriber_id)
     if not held:
         return []
-    items: dict[str, dict[str, Any]] = {}
-    for row in held:
-        items.setdefault(
-            row["event_id"],
-            {
-                "id": row["event_id"],
-                "type": row["event_type"],
-                "region": row["event_region"],
-                "created_at": aware(row["event_created_at"]).isoformat(),
-                "data": row["event_data"],
-            },
-        )
     stamp = now()
     eid = f"digest:{subscriber_id}:{until.strftime('%Y%m%dT%H%M')}"
-    data = {"since": since.isoformat() if since else None, "until": until.isoformat(), "events": list(items.values())}
+    data = {"since": since.isoformat() if since else None, "until": until.isoformat(), "events": _digest_items(held)}
     created = []
     with engine.begin() as c:
-        if insert_ignore(
-            c, events, [dict(id=eid, type="digest", region=None, article_id=None, data=data, created_at=stamp)], ["id"]
-        ):
+        event = dict(id=eid, type="digest", region=None, article_id=None, data=data, created_at=stamp)
+        if insert_ignore(c, events, [event], ["id"]):
             for channel, target in channels:
                 did = delivery_id(eid, subscriber_id, channel)
-                insert_ignore(
-                    c,
-                    deliveries,
-                    [
-                        dict(
-                            id=did,
-                            event_id=eid,
-                            subscriber_id=subscriber_id,
-                            channel=channel,
-                            target=target,
-                            status="pending",
-                            attempts=0,
-                            created_at=stamp,
-                            updated_at=stamp,
-                        )
-                    ],
-                    ["id"],
-                )
+                row = dict(id=did, event_id=eid, subscriber_id=subscriber_id, channel=channel, target=target,
+                           status="pending", attempts=0, created_at=stamp, updated_at=stamp)
+                insert_ignore(c, deliveries, [row], ["id"])
                 created.append(did)
-        c.execute(
-            deliveries.update()
-            .where(deliveries.c.id.in_([r["id"] for r in held]))
-            .values(status="digested", updated_at=stamp)
-        )
+        c.execute(deliveries.update().where(deliveries.c.id.in_([r["id"] for r in held]))
+                  .values(status="digested", updated_at=stamp))
     return created

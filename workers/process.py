@@ -49,61 +49,52 @@ def process_article(article_id: int, force: bool = False) -> dict[str, Any]:
         return _process(rt, article_id, force)
 
 
-def _process(rt: Any, article_id: int, force: bool) -> dict[str, Any]:
-    row = rt.store.article(article_id)
-    if row is None:
-        return {"article": article_id, "result": "unknown article"}
-    site = _site_for(rt.settings, row)
-    url = row["url"]
+def _fetch(rt: Any, article_id: int, site: SiteConfig, url: str) -> Article | None:
+    """The parsed article, or None after recording why it could not be read (raising if worth a retry)."""
     try:
-        article = parse_article(rt.fetcher(site).get(url))
+        return parse_article(rt.fetcher(site).get(url))
     except CrawlError as e:
         logger.warning("site %s: article %s failed: %s", site.id, url, e, extra={"site": site.id, "url": url})
         rt.store.mark_article_error(article_id, str(e), retry=_transient(e))
         if _transient(e):
             raise TransientFetchFailure(str(e)) from None
-        return {"article": article_id, "result": "error", "error": str(e)}
+        return None
+
+
+def _process(rt: Any, article_id: int, force: bool) -> dict[str, Any]:
+    row = rt.store.article(article_id)
+    if row is None:
+        return {"article": article_id, "result": "unknown article"}
+    site, url = _site_for(rt.settings, row), row["url"]
+    article = _fetch(rt, article_id, site, url)
+    if article is None:
+        return {"article": article_id, "result": "error"}
     digest = content_hash(article)
     if digest == row["content_hash"] and not force:
         logger.info("site %s: article %s unchanged", site.id, url, extra={"site": site.id, "url": url})
         return {"article": article_id, "result": "unchanged"}
-    facts = extract(
-        article.text, title=article.title, region=site.region, published=article.published, source=article.source or ""
-    )
-    region = facts.region or site.region
-    fact_dict = facts.to_dict()
+    facts = extract(article.text, title=article.title, region=site.region, published=article.published,
+                    source=article.source or "")
+    region, fact_dict = facts.region or site.region, facts.to_dict()
     new_events = _events(rt, article_id, row, site, region, article, fact_dict, digest)
-    created = rt.store.save_processed(
-        article_id,
-        fields=dict(
-            title=article.title,
-            published=article.published,
-            source=article.source,
-            text=article.text,
-            region=region,
-            content_hash=digest,
-            facts=fact_dict,
-        ),
-        fact_rows=_fact_rows(region, fact_dict, article.published),
-        new_events=new_events,
-    )
+    fields = dict(title=article.title, published=article.published, source=article.source, text=article.text,
+                  region=region, content_hash=digest, facts=fact_dict)
+    created = rt.store.save_processed(article_id, fields=fields, new_events=new_events,
+                                      fact_rows=_fact_rows(region, fact_dict, article.published))
     for did in created:
         enqueue_delivery(rt.redis, did)
+    _count(rt, facts, new_events)
+    logger.info("site %s: article %s stored: %d metric(s), %d initiative(s), %d event(s), %d alert(s) to send",
+                site.id, url, len(facts.metrics), len(facts.initiatives), len(new_events), len(created),
+                extra={"site": site.id, "url": url})
+    return {"article": article_id, "result": "stored", "events": len(new_events), "deliveries": len(created)}
+
+
+def _count(rt: Any, facts: Any, new_events: list[NewEvent]) -> None:
     metrics.count(rt.redis, "facts_extracted_total", len(facts.metrics), kind="metric")
     metrics.count(rt.redis, "facts_extracted_total", len(facts.initiatives), kind="initiative")
     for ev in new_events:
         metrics.count(rt.redis, "events_total", type=ev.type)
-    logger.info(
-        "site %s: article %s stored: %d metric(s), %d initiative(s), %d event(s), %d alert(s) to send",
-        site.id,
-        url,
-        len(facts.metrics),
-        len(facts.initiatives),
-        len(new_events),
-        len(created),
-        extra={"site": site.id, "url": url},
-    )
-    return {"article": article_id, "result": "stored", "events": len(new_events), "deliveries": len(created)}
 
 
 def _events(
