@@ -29,7 +29,7 @@ import logging
 import re
 import ssl
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -101,6 +101,7 @@ class Fetcher:
         robots: bool = True,
         robots_agent: str = ROBOTS_AGENT,
         tls_fallback: bool = False,
+        redirect_guard: Callable[[str, str], None] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.user_agent = user_agent
@@ -114,6 +115,7 @@ class Fetcher:
         self.gate: HostGate = gate if gate is not None else LocalHostGate()
         self.robots = RobotsCache(self._fetch_robots, agent=robots_agent) if robots else None
         self.tls_fallback = tls_fallback
+        self.redirect_guard = redirect_guard  # (from, to) -> raises ValueError to refuse a redirect
         self._transport = transport
         self._clients: dict[str, httpx.Client] = {}
         self._plain_hosts: set[str] = set()  # hosts whose TLS failed: asked over http:// instead
@@ -151,9 +153,18 @@ class Fetcher:
                 if isinstance(page_or_next, FetchedPage):
                     return page_or_next
                 logger.info("redirect %s -> %s", url, page_or_next)
+                self._check_redirect(url, page_or_next)
                 url = page_or_next
                 _check_scheme(url)
         raise TooManyRedirects(url, self.max_redirects)
+
+    def _check_redirect(self, source: str, target: str) -> None:
+        if self.redirect_guard is None:
+            return
+        try:
+            self.redirect_guard(source, target)
+        except ValueError as e:
+            raise NotAllowed(target, f"redirect from {source} refused: {e}") from None
 
     def _hop(self, url: str, headers: dict[str, str], deadline: float, max_bytes: int,
              check_robots: bool) -> FetchedPage | str:

@@ -218,6 +218,22 @@ def check_redirect(url: str, location: str, *, resolver: Resolver | None = None)
     return target
 
 
+def guard_crawl_redirect(source: str, target: str, *, resolver: Resolver | None = None) -> None:
+    """For the crawler: a public site may not redirect it to a loopback/private/link-local address.
+
+    A site that is itself on a private address (an intranet site, the demo, tests) may redirect
+    within its network.
+
+    >>> guard_crawl_redirect("http://127.0.0.1:8000/a", "http://127.0.0.1:8000/b")   # private → private: fine
+    """
+    try:
+        private_source = any(refusal(ip) for ip in addresses(host_of(source), resolver=resolver))
+    except (socket.gaierror, UnicodeError, OSError):
+        private_source = False
+    if not private_source:
+        check_url(target, resolver=resolver)
+
+
 def site_hosts(settings: Settings) -> dict[str, SiteConfig]:
     """Each configured list host (list_urls and list_api) → its site."""
     out: dict[str, SiteConfig] = {}

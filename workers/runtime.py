@@ -20,6 +20,7 @@ import redis
 from crawler.fetch import Fetcher
 from crawler.politeness import HostGate
 from govwatch.channels import make_channel
+from govwatch.netguard import guard_crawl_redirect
 from govwatch.settings import Settings, SiteConfig, reload_if_changed
 from govwatch.storage import Store
 from govwatch.subscribers import Subscriber
@@ -84,6 +85,7 @@ class Runtime:
                     concurrency=site.concurrency,
                     tls_fallback=site.tls_fallback,
                     gate=self.gate,
+                    redirect_guard=None if self.settings.allow_private_targets else guard_crawl_redirect,
                     **self.fetch_options,
                 )
                 self._fetchers[site.id] = f

@@ -174,3 +174,32 @@ def test_cli_subscribers_add_refuses_private_webhooks(tmp_path: Path, fake_dns: 
         assert result.exit_code != 0 and "is a" in result.output, result.output
     result = CliRunner().invoke(cli, ["subscribers", "add", "h", "--webhook", "https://93.184.216.34/hook"], env=env)
     assert result.exit_code == 0, result.output
+
+
+def test_a_public_site_cannot_redirect_the_crawler_inside(fake_dns: dict[str, list[str]]) -> None:
+    from govwatch.netguard import guard_crawl_redirect
+
+    fake_dns["sfj.example.gov.cn"] = ["93.184.216.34"]
+    fake_dns["intranet.example.org"] = ["10.0.0.5"]
+    guard_crawl_redirect("http://sfj.example.gov.cn/a", "http://sfj.example.gov.cn/b")  # public → public
+    for target in ("http://169.254.169.254/latest/meta-data/", "http://intranet.example.org/", "http://[::1]/"):
+        with pytest.raises(UnsafeTarget):
+            guard_crawl_redirect("http://sfj.example.gov.cn/a", target)
+    guard_crawl_redirect("http://intranet.example.org/a", "http://10.0.0.6/b")  # an intranet site, inside
+
+
+def test_the_crawler_refuses_a_redirect_its_guard_refuses(fake_dns: dict[str, list[str]]) -> None:
+    import respx
+
+    from crawler.errors import NotAllowed
+    from crawler.fetch import Fetcher
+    from govwatch.netguard import guard_crawl_redirect
+
+    fake_dns["sfj.example.gov.cn"] = ["93.184.216.34"]
+    with respx.mock, Fetcher(robots=False, redirect_guard=guard_crawl_redirect) as fetcher:
+        respx.get("http://sfj.example.gov.cn/a.html").mock(
+            return_value=httpx.Response(302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}))
+        metadata = respx.get("http://169.254.169.254/latest/meta-data/").mock(return_value=httpx.Response(200))
+        with pytest.raises(NotAllowed, match="redirect from http://sfj.example.gov.cn/a.html refused"):
+            fetcher.get("http://sfj.example.gov.cn/a.html")
+        assert not metadata.called
