@@ -45,20 +45,29 @@ def test_adopts_the_server_of_a_killed_owner(tmp_path: Path) -> None:
     code = ("import sys, time; from pathlib import Path; from govwatch.embedded_redis import EmbeddedRedis; "
             "server = EmbeddedRedis(Path(sys.argv[1])); server.start(); print('up', flush=True); time.sleep(60)")
     owner = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE)
-    assert owner.stdout.readline().strip() == b"up"
-    # while the owner lives, another process only connects
-    guest = EmbeddedRedis(tmp_path)
-    guest.start()
-    assert not guest.owned
-    guest.stop()
-    os.kill(owner.pid, signal.SIGKILL)  # kill -9: the owner cannot stop its Redis
-    owner.wait()
     heir = EmbeddedRedis(tmp_path)
-    assert heir.running()  # orphaned, still answering
-    heir.start()
-    assert heir.owned and heir.proc is None
-    heir.stop()
-    deadline = time.monotonic() + 5
-    while heir.running() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not heir.running()
+    try:
+        assert owner.stdout.readline().strip() == b"up"
+        # while the owner lives, another process only connects
+        guest = EmbeddedRedis(tmp_path)
+        guest.start()
+        assert not guest.owned
+        guest.stop()
+        os.kill(owner.pid, signal.SIGKILL)  # kill -9: the owner cannot stop its Redis
+        owner.wait()
+        assert heir.running()  # orphaned, still answering
+        heir.start()
+        assert heir.owned and heir.proc is None
+        heir.stop()
+        deadline = time.monotonic() + 5
+        while heir.running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not heir.running()
+    finally:  # whatever failed above, leave no redis-server behind
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
+        if heir.running():
+            import redis
+
+            redis.Redis(unix_socket_path=str(heir.socket), retry=None).shutdown(nosave=True)
