@@ -97,12 +97,15 @@ class Outbox:
         with self.engine.connect() as c:
             return [dict(r) for r in c.execute(q).mappings()]
 
-    def held(self, subscriber_id: str) -> list[dict[str, Any]]:
+    def held(self, subscriber_id: str, until: datetime | None = None) -> list[dict[str, Any]]:
+        """Deliveries waiting for a subscriber's digest, of events up to ``until``."""
         q = (
             self._select()
             .where(deliveries.c.subscriber_id == subscriber_id, deliveries.c.status == "held")
             .order_by(events.c.created_at)
         )
+        if until is not None:
+            q = q.where(events.c.created_at <= until)
         with self.engine.connect() as c:
             return [dict(r) for r in c.execute(q).mappings()]
 
@@ -132,7 +135,7 @@ def make_digest(engine: Engine, subscriber_id: str, channels: list[tuple[str, st
     """
     from govwatch.storage import delivery_id
 
-    held = Outbox(engine).held(subscriber_id)
+    held = Outbox(engine).held(subscriber_id, until)
     if not held:
         return []
     stamp = now()

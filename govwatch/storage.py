@@ -183,13 +183,17 @@ class Store:
         return dict(row) if row else None
 
     def add_article(self, site_id: str, region: str, url: str) -> int:
-        """Return the id of the article at ``url``, creating a (non-silent) row if needed."""
+        """Return the id of the article at ``url``, creating a row if needed.
+
+        A row created here (an operator's recrawl of a page govwatch never found on a list) is
+        stored silently, like the back catalogue: its facts join the history, no release alert.
+        """
         row = self.article_by_url(url)
         if row:
             return int(row["id"])
         from types import SimpleNamespace
 
-        self.add_articles(site_id, region, [SimpleNamespace(url=url, title=None, published=None)], silent=False)
+        self.add_articles(site_id, region, [SimpleNamespace(url=url, title=None, published=None)], silent=True)
         row = self.article_by_url(url)
         assert row is not None
         return int(row["id"])

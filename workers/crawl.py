@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from crawler.article import require_html
 from crawler.discover import discover
@@ -31,7 +32,7 @@ from crawler.errors import Blocked, CrawlError, Deferred, EmptyPage
 from crawler.listapi import read_api
 from crawler.records import ArticleRef, FetchedPage, ListPage
 from govwatch.settings import SiteConfig
-from workers import runtime
+from workers import metrics, runtime
 from workers.queues import enqueue_article
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,14 @@ def crawl_sites(site_ids: Sequence[str], force: bool = False) -> list[dict[str, 
 def crawl_site(site_id: str, force: bool = False) -> dict[str, object]:
     """RQ job: crawl one site's list pages; enqueue a parse job per new article."""
     rt = runtime.get()
+    with metrics.timed(rt.redis, "crawl_site"):
+        result = _crawl_site(rt, site_id, force)
+    metrics.count(rt.redis, "crawls_total", site=site_id, result=str(result["result"]))
+    metrics.count(rt.redis, "articles_discovered_total", int(result.get("new") or 0), site=site_id)
+    return result
+
+
+def _crawl_site(rt: Any, site_id: str, force: bool) -> dict[str, object]:
     site = rt.settings.site(site_id)
     state = rt.store.site_state(site_id)
     list_state = dict(state.get("list_state") or {})

@@ -196,3 +196,21 @@ def requeue_jobs_of(conn: redis.Redis, worker_name: str) -> int:
             logger.warning("requeued job %s (%s) left by dead worker %s", job.id, job.description, worker_name)
             n += 1
     return n
+
+
+def release_due_jobs(conn: redis.Redis) -> None:
+    """Move scheduled jobs whose time has come (delivery retries) onto their queues.
+
+    Workers do this too, but only one of them holds RQ's scheduler lock and a killed one keeps
+    it for a minute, and RQ's own takeover waits for its maintenance interval (10 minutes): the
+    active govwatch scheduler calls this every few seconds so retries are never held up.
+    """
+    from rq.scheduler import RQScheduler
+
+    scheduler = RQScheduler(list(ALL_QUEUES), connection=conn)
+    if not scheduler.acquire_locks():
+        return  # a live worker's scheduler holds the locks and does the work
+    try:
+        scheduler.enqueue_scheduled_jobs()
+    finally:
+        scheduler.release_locks()

@@ -36,12 +36,16 @@ from workers.queues import (
     has_live_job,
     job_id,
     queue,
+    release_due_jobs,
 )
 
 logger = logging.getLogger(__name__)
 
 CHINA = ZoneInfo("Asia/Shanghai")
 """Digest times are China time, like the releases."""
+
+RELEASE_EVERY = 5
+"""Seconds between two moves of due scheduled jobs (retries) onto their queues."""
 
 RECONCILE_EVERY = 60
 """Seconds between two passes of the outbox reconciler."""
@@ -194,6 +198,9 @@ def run_digests(conn: redis.Redis, store: Store, now: datetime | None = None) ->
         if not sub.digest or sub.paused:
             continue
         last = store.subscribers.last_digest(sub.id)
+        if last is None:  # a new digest subscriber: its first digest comes at its next digest time
+            store.subscribers.mark_digest(sub.id, now)
+            continue
         slot = digest_due(sub.digest, last, now)
         if slot is None:
             continue
@@ -218,6 +225,8 @@ def build_scheduler(settings: Settings, conn: redis.Redis, store: Store) -> Back
     sched.add_job(enqueue_due, IntervalTrigger(seconds=CRAWL_TICK), args=[conn, planner], id="crawl-planner",
                   next_run_time=datetime.now().astimezone(), name="crawl planner")
     sched.add_job(run_digests, IntervalTrigger(seconds=60), args=[conn, store], id="digests", name="digests")
+    sched.add_job(release_due_jobs, IntervalTrigger(seconds=RELEASE_EVERY), args=[conn], id="release-due",
+                  name="scheduled jobs due")
     sched.add_job(
         reconcile,
         IntervalTrigger(seconds=RECONCILE_EVERY),

@@ -78,3 +78,9 @@ def test_site_summaries_count_articles(store: Store) -> None:
     [s] = store.site_summaries()
     assert (s["id"], s["articles"], s["last_result"], s["baseline_done"]) == ("zz", 2, "ok", True)
     assert store.site_state("zz")["list_state"] == {"u": {"hash": "h"}}
+
+
+def test_an_article_added_by_recrawl_is_silent(store: Store) -> None:
+    aid = store.add_article("zz", "枣庄市", "http://a/unlisted.html")
+    assert store.article(aid)["silent"] is True  # its facts join the history; no release.new
+    assert store.add_article("zz", "枣庄市", "http://a/unlisted.html") == aid

@@ -18,7 +18,7 @@ from govwatch.demo_sites import HanwebSite, TrsSite, load_releases
 from govwatch.loopback import SMTPCatcher, WebhookReceiver
 from govwatch.settings import Settings, load_settings
 from workers import runtime
-from workers.queues import ALL_QUEUES
+from workers.queues import ALL_QUEUES, release_due_jobs
 
 SECRET = "whsec_" + base64.b64encode(b"govwatch-test-secret-key-000000").decode()
 
@@ -40,15 +40,8 @@ class Monitor:
         worker.work(burst=True)
 
     def release_due(self) -> None:
-        """Move scheduled jobs whose time has come (delivery retries) onto their queues, as RQ's scheduler does."""
-        from rq.scheduler import RQScheduler
-
-        scheduler = RQScheduler(list(ALL_QUEUES), connection=self.conn)
-        scheduler.acquire_locks()
-        try:
-            scheduler.enqueue_scheduled_jobs()
-        finally:
-            scheduler.release_locks()
+        """Move scheduled jobs whose time has come (delivery retries) onto their queues."""
+        release_due_jobs(self.conn)
 
     @property
     def store(self):  # noqa: ANN201

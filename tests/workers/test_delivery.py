@@ -13,7 +13,7 @@ from email.parser import BytesParser
 
 from govwatch.demo_sites import Release
 from workers.queues import enqueue_crawl
-from workers.schedule import reconcile, run_digests
+from workers.schedule import CHINA, reconcile, run_digests
 
 HOOK = [{"id": "hook", "webhook": "receiver"}]
 FAST = {"retry_base": 0.5, "max_attempts": 3}
@@ -175,7 +175,11 @@ def test_digest_gathers_held_events_into_one_message(monitor_with) -> None:
     publish_and_crawl(m, 3)
     assert m.smtp.messages == []
     assert {r["status"] for r in m.store.outbox.listing()} == {"held"}
-    china = datetime(2026, 11, 23, 8, 5, tzinfo=UTC) - timedelta(hours=8)  # 08:05 in Shanghai
+    subscribed = datetime.now(UTC) - timedelta(days=1)
+    assert run_digests(m.conn, m.store, now=subscribed) == 0  # first seen: the clock starts, nothing is sent
+    assert run_digests(m.conn, m.store, now=subscribed + timedelta(minutes=1)) == 0  # not digest time yet
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).astimezone(CHINA)
+    china = tomorrow.replace(hour=8, minute=5, second=0, microsecond=0)  # 08:05 in Shanghai
     assert run_digests(m.conn, m.store, now=china) == 1
     assert run_digests(m.conn, m.store, now=china + timedelta(minutes=30)) == 0  # once per digest time
     m.drain()

@@ -28,3 +28,6 @@ def test_metrics_after_a_new_release(monitor_with) -> None:
     assert 'govwatch_job_duration_seconds_count{job="process_article"} 4.0' in text  # 3 baseline + 1 new
     assert 'govwatch_queue_jobs{queue="deliver",state="queued"} 0.0' in text
     assert 'govwatch_deliveries{status="sent"} 1.0' in text
+    assert 'govwatch_crawls_total{result="ok",site="zaozhuang-sfj"} 2.0' in text
+    assert 'govwatch_articles_discovered_total{site="zaozhuang-sfj"} 4.0' in text  # 3 baseline + 1 new
+    assert 'govwatch_job_duration_seconds_count{job="crawl_site"} 2.0' in text
