@@ -72,8 +72,12 @@ def replay_delivery(delivery_id: str, ctx: Ctx) -> dict[str, Any]:
     """Make the delivery pending again (attempts start over) and queue it for sending."""
     from workers.queues import enqueue_delivery
 
-    if not ctx.store.outbox.replay(delivery_id):
+    row = ctx.store.outbox.get(delivery_id)
+    if row is None:
         raise ApiError(404, "not_found", f"no delivery {delivery_id!r}")
+    if not ctx.store.outbox.replay(delivery_id):
+        raise ApiError(409, "conflict",
+                       f"{delivery_id} is {row['status']}: only sent or failed deliveries are replayed")
     with ctx.redis() as conn:
         queued = enqueue_delivery(conn, delivery_id)
     return {"id": delivery_id, "status": "pending", "queued": queued}

@@ -203,8 +203,11 @@ def _replay(obj: Ctx, store: Store, delivery_id: str | None) -> None:
 
     if not delivery_id:
         raise click.UsageError("give the delivery id: govwatch deliveries replay msg_…")
-    if not store.outbox.replay(delivery_id):
+    row = store.outbox.get(delivery_id)
+    if row is None:
         raise click.ClickException(f"no delivery {delivery_id!r}")
+    if not store.outbox.replay(delivery_id):
+        raise click.ClickException(f"{delivery_id} is {row['status']}: only sent or failed deliveries are replayed")
     with redis_for(obj.settings()) as url:
         enqueue_delivery(connect(url), delivery_id)
     click.echo(f"{delivery_id}: queued to send again")

@@ -61,11 +61,11 @@ class Outbox:
         self._update(did, status="pending", last_error=error, next_attempt_at=at, attempts=deliveries.c.attempts + 1)
 
     def replay(self, did: str) -> bool:
-        """Make a sent or failed delivery pending again (attempts start over)."""
+        """Make a sent or failed delivery pending again (attempts start over); False for any other."""
         with self.engine.begin() as c:
             res = c.execute(
                 deliveries.update()
-                .where(deliveries.c.id == did)
+                .where(deliveries.c.id == did, deliveries.c.status.in_(["sent", "failed"]))
                 .values(status="pending", attempts=0, next_attempt_at=None, last_error=None, updated_at=now())
             )
         return bool(res.rowcount)

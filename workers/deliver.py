@@ -22,6 +22,7 @@ from alerts.errors import EndpointGone, PermanentDeliveryError, TransientDeliver
 from alerts.records import Alert
 from govwatch.channels import send_to
 from govwatch.outbox import aware, now
+from govwatch.subscribers import Subscriber
 from workers import metrics, runtime
 from workers.queues import enqueue_delivery
 
@@ -32,6 +33,9 @@ RETRY_BASE = 30.0
 
 RETRY_CAP = 2 * 3600.0
 """No wait between two attempts is longer than two hours."""
+
+SEND_CLAIM = 120
+"""Seconds one job may hold a delivery while sending it (longer than any channel's timeout)."""
 
 MAX_ATTEMPTS = 10
 """Attempts before a delivery is given up as failed: about four hours of retries."""
@@ -80,6 +84,21 @@ def _deliver(rt: Any, delivery_id: str) -> dict[str, Any]:
         rt.store.outbox.mark_failed(delivery_id, why, attempted=False)
         return {"delivery": delivery_id, "result": "failed", "error": why}
     where = f"{d['target']} ({d['channel']}, subscriber {d['subscriber_id']})"
+    # two jobs for one delivery (a replay beside a scheduled retry) must not both send: claim it
+    claim = rt.redis.lock(f"govwatch:sending:{delivery_id}", timeout=SEND_CLAIM, blocking=False)
+    if not claim.acquire():
+        return {"delivery": delivery_id, "result": "nothing to do"}
+    try:
+        d = rt.store.outbox.get(delivery_id)  # read again under the claim
+        if d is None or d["status"] != "pending":
+            return {"delivery": delivery_id, "result": "nothing to do"}
+        return _send(rt, d, sub, where)
+    finally:
+        claim.release()
+
+
+def _send(rt: Any, d: dict[str, Any], sub: Subscriber, where: str) -> dict[str, Any]:
+    delivery_id = d["id"]
     try:
         send_to(rt.channel(d["channel"]), d["channel"], build_alert(d), d["target"], sub)
     except TransientDeliveryError as e:

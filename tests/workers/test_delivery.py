@@ -198,3 +198,20 @@ def test_paused_subscriber_gets_nothing(monitor_with) -> None:
     assert [msg["To"] for msg in m.smtp.messages] == ["a@example.org"]
     body = json.dumps([r["subscriber_id"] for r in m.store.outbox.listing()])
     assert "\"p\"" not in body
+
+
+def test_replay_only_for_sent_or_failed_and_one_sender_at_a_time(monitor_with) -> None:
+    from workers.deliver import deliver
+
+    m = monitor_with(subscribers=HOOK, delivery=FAST)
+    m.receiver.status = 503
+    publish_and_crawl(m)
+    [row] = m.store.outbox.listing()
+    assert row["status"] == "pending" and not m.store.outbox.replay(row["id"])  # in backoff: not replayed
+    m.receiver.status = 200
+    m.store.outbox.retry_later(row["id"], "test", at=datetime.now(UTC))
+    with m.conn.lock(f"govwatch:sending:{row['id']}", timeout=30):  # another job is sending it right now
+        assert deliver(row["id"])["result"] == "nothing to do"
+    assert len(m.receiver.requests) == 1
+    assert deliver(row["id"])["result"] == "sent"
+    assert m.store.outbox.replay(row["id"])  # sent: may be replayed
