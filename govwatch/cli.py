@@ -190,14 +190,13 @@ def recrawl(obj: Ctx, url: str) -> None:
 
 
 def _site_for_url(settings: Settings, url: str) -> Any:
-    from urllib.parse import urlsplit
+    from govwatch.netguard import site_for_url
 
-    host = urlsplit(url).hostname
-    for site in settings.sites:
-        if any(urlsplit(u).hostname == host for u in site.list_urls):
-            return site
-    raise click.ClickException(f"{url} does not belong to any configured site (hosts must match a list URL)")
-
+    site = site_for_url(settings, url)
+    if site is None:
+        raise click.ClickException(f"{url} does not belong to exactly one configured site "
+                                   "(its host and port must be those of a list URL)")
+    return site
 
 def _hint_if_not_running(obj: Ctx) -> None:
     from govwatch.embedded_redis import EmbeddedRedis

@@ -42,8 +42,9 @@ Example::
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -234,27 +235,42 @@ def guard_crawl_redirect(source: str, target: str, *, resolver: Resolver | None 
         check_url(target, resolver=resolver)
 
 
-def site_hosts(settings: Settings) -> dict[str, SiteConfig]:
-    """Each configured list host (list_urls and list_api) → its site."""
-    out: dict[str, SiteConfig] = {}
+def _origin(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removesuffix(".")
+    return host, parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def site_for_url(settings: Settings, url: str) -> SiteConfig | None:
+    """The configured site ``url`` belongs to: same host and port as one of its list URLs.
+
+    When several sites share that origin, the one whose list URL shares the longest path prefix
+    with ``url`` wins; a tie between different sites is ambiguous (None).
+    """
+    origin, path = _origin(url), urlsplit(url).path
+    best: list[tuple[int, SiteConfig]] = []
     for site in settings.sites:
-        urls: Iterable[str] = (*site.list_urls, *([site.list_api.url] if site.list_api else []))
-        for u in urls:
-            host = (urlsplit(u).hostname or "").lower().removesuffix(".")
-            out.setdefault(host, site)
-    return out
+        for u in (*site.list_urls, *([site.list_api.url] if site.list_api else [])):
+            if _origin(u) == origin:
+                best.append((len(os.path.commonprefix([path, urlsplit(u).path])), site))
+    if not best:
+        return None
+    top = max(score for score, _ in best)
+    winners = {site.id: site for score, site in best if score == top}
+    return next(iter(winners.values())) if len(winners) == 1 else None
 
 
 def check_recrawl(settings: Settings, url: str, *, resolver: Resolver | None = None) -> SiteConfig:
     """The configured site ``url`` belongs to; :class:`UnsafeTarget` if it may not be fetched.
 
-    The host must equal a configured list URL's host, and (unless ``allow_private_targets``) every
-    address it resolves to must be public.
+    Host and port must be those of a configured list URL (see :func:`site_for_url`), and (unless
+    ``allow_private_targets``) every address the host resolves to must be public.
     """
-    host = host_of(url)
-    site = site_hosts(settings).get(host)
+    host_of(url)  # refuses malformed and ambiguous URLs first
+    site = site_for_url(settings, url)
     if site is None:
-        raise NotASite(f"{url} does not belong to any configured site (its host must be a list URL's host)")
+        raise NotASite(f"{url} does not belong to exactly one configured site (its host and port must be a "
+                       "list URL's)")
     if not settings.allow_private_targets:
         check_url(url, resolver=resolver)
     return site

@@ -172,7 +172,7 @@ def test_recrawl_of_a_site_article_enqueues_it(client: TestClient, settings: Set
 
 REFUSED_RECRAWLS = [
     ("http://evil.example.org/a.html", "not_a_site"),
-    ("http://127.0.0.1/a.html", "unsafe_target"),  # the lan site's host: refused for its address
+    ("http://127.0.0.1/a.html", "not_a_site"),  # the lan site's host, but not its port
     ("http://2130706433/a.html", "not_a_site"),
     ("http://0x7f.1/a.html", "not_a_site"),
     ("http://017700000001/a.html", "not_a_site"),

@@ -108,7 +108,7 @@ def test_crawl_queues_and_status_reports(env: dict[str, str]) -> None:
 
 def test_recrawl_needs_a_configured_site(env: dict[str, str], site: TrsSite) -> None:
     code, out = invoke(env, "recrawl", "http://elsewhere.example.org/a.html")
-    assert code != 0 and "does not belong to any configured site" in out
+    assert code != 0 and "does not belong to exactly one configured site" in out
     code, out = invoke(env, "recrawl", site.article_url(site.published[0]))
     assert code == 0 and "re-processing queued" in out
 

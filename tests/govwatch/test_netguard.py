@@ -203,3 +203,24 @@ def test_the_crawler_refuses_a_redirect_its_guard_refuses(fake_dns: dict[str, li
         with pytest.raises(NotAllowed, match="redirect from http://sfj.example.gov.cn/a.html refused"):
             fetcher.get("http://sfj.example.gov.cn/a.html")
         assert not metadata.called
+
+
+def test_recrawl_matches_host_and_port_and_the_closest_list(tmp_path: Path) -> None:
+    from govwatch.netguard import NotASite, site_for_url
+
+    cfg = tmp_path / "govwatch.yaml"
+    cfg.write_text("""
+allow_private_targets: true
+sites:
+  - {id: a, region: 枣庄市, list_urls: ["http://127.0.0.1:18101/sfj/tzgg/index.html"]}
+  - {id: b, region: 黄石市, list_urls: ["http://127.0.0.1:18102/col/col1/index.html"]}
+  - {id: c, region: 滨州市, list_urls: ["http://127.0.0.1:18102/xwzx/index.html"]}
+""", encoding="utf-8")
+    settings = load_settings(cfg, tmp_path, env={})
+    assert site_for_url(settings, "http://127.0.0.1:18101/sfj/tzgg/202611/t1.html").id == "a"
+    assert site_for_url(settings, "http://127.0.0.1:18102/col/col1/art/2026/art_1.html").id == "b"
+    assert site_for_url(settings, "http://127.0.0.1:18102/xwzx/202611/t2.html").id == "c"
+    assert site_for_url(settings, "http://127.0.0.1:18109/x") is None  # another port on the host
+    assert site_for_url(settings, "http://127.0.0.1:18102/other/x.html") is None  # b or c: ambiguous
+    with pytest.raises(NotASite):
+        check_recrawl(settings, "http://127.0.0.1:18109/x")
