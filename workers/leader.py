@@ -42,8 +42,9 @@ class LeaderScheduler:
         self.store.sync_sites((s.id, s.region, s.name) for s in new.sites)
         self.store.subscribers.sync_config(new.subscribers, datetime.now(UTC))
         if self.leading:
+            previous = getattr(self.sched, "govwatch_planner", None)
             self._stop_scheduling()
-            self.sched = build_scheduler(self.settings, self.conn, self.store)
+            self.sched = build_scheduler(self.settings, self.conn, self.store, previous=previous)
             self.sched.start()
 
     def tick(self) -> None:

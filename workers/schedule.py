@@ -87,6 +87,16 @@ class CrawlPlanner:
         self.intervals = dict(sites)
         self.next_due = {sid: now + random.uniform(0.0, spread) for sid in self.intervals}
 
+    def adopt(self, previous: CrawlPlanner, now: float) -> None:
+        """Keep the next poll times of sites the previous plan had (a config reload is not a poll)."""
+        for sid in self.next_due:
+            if sid not in previous.next_due:
+                continue  # a new site: polled soon
+            when = previous.next_due[sid]
+            if self.intervals[sid] != previous.intervals.get(sid):
+                when = min(when, now + self.intervals[sid])  # a shorter interval takes effect at once
+            self.next_due[sid] = when
+
     def due(self, now: float) -> list[str]:
         """Sites due at ``now``, each then rescheduled one interval (± jitter) later."""
         ready = sorted(sid for sid, when in self.next_due.items() if when <= now)
@@ -214,7 +224,8 @@ def run_digests(conn: redis.Redis, store: Store, now: datetime | None = None) ->
     return sent
 
 
-def build_scheduler(settings: Settings, conn: redis.Redis, store: Store) -> BackgroundScheduler:
+def build_scheduler(settings: Settings, conn: redis.Redis, store: Store,
+                    previous: CrawlPlanner | None = None) -> BackgroundScheduler:
     sched = BackgroundScheduler(
         timezone="Asia/Shanghai", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
     )
@@ -222,6 +233,9 @@ def build_scheduler(settings: Settings, conn: redis.Redis, store: Store) -> Back
         if site.paused:
             logger.info("site %s is paused; not scheduled", site.id)
     planner = CrawlPlanner(((s.id, s.interval) for s in settings.sites if not s.paused), now=time.monotonic())
+    if previous is not None:
+        planner.adopt(previous, time.monotonic())
+    sched.govwatch_planner = planner  # type: ignore[attr-defined]  # for the next rebuild
     sched.add_job(enqueue_due, IntervalTrigger(seconds=CRAWL_TICK), args=[conn, planner], id="crawl-planner",
                   next_run_time=datetime.now().astimezone(), name="crawl planner")
     sched.add_job(run_digests, IntervalTrigger(seconds=60), args=[conn, store], id="digests", name="digests")

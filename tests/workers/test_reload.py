@@ -27,8 +27,12 @@ def test_workers_and_scheduler_pick_up_an_edited_config(monitor_with) -> None:
     edit(m.config_path, lambda cfg: cfg["sites"].append(extra))
     runtime.get()._checked = 0.0  # do not wait for the next look
     assert "extra" in {s.id for s in runtime.get().settings.sites}
+    previous = leader.sched.govwatch_planner
     leader.tick()
     assert "extra" in {s.id for s in leader.settings.sites} and leader.leading
+    after = leader.sched.govwatch_planner.next_due
+    assert all(after[sid] == when for sid, when in previous.next_due.items())  # a reload is not a poll
+    assert "extra" in after
     assert "extra" in {r["id"] for r in m.store.site_summaries()}
     # a broken edit is reported and ignored: the last good settings stay
     m.config_path.write_text("sites: [\n", encoding="utf-8")
