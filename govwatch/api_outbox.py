@@ -56,7 +56,18 @@ class SubscriberIn(BaseModel):
 
 
 def _subscriber(sub: Subscriber, source: str | None) -> dict[str, Any]:
-    return dict(sub.spec(), id=sub.id, paused=sub.paused, disabled=sub.disabled, source=source)
+    spec = sub.spec()
+    if spec.get("webhook", {}).get("secret"):  # a signing key is not for API readers
+        spec["webhook"] = dict(spec["webhook"], secret="whsec_…" + spec["webhook"]["secret"][-4:])
+    if sub.chat:
+        spec["chat"] = [_redact_chat(u) for u in sub.chat]
+    return dict(spec, id=sub.id, paused=sub.paused, disabled=sub.disabled, source=source)
+
+
+def _redact_chat(url: str) -> str:
+    """``dingtalk://TOKEN/SECRET`` → ``dingtalk://…``: bot keys are credentials."""
+    scheme, _, _rest = url.partition("://")
+    return f"{scheme}://…"
 
 
 @router.get("/deliveries", tags=["deliveries"], summary="Deliveries, newest first")

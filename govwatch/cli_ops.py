@@ -228,8 +228,10 @@ def jobs_requeue(obj: Ctx, job_ids: tuple[str, ...], all_jobs: bool, queue: str 
     """Put failed JOB_ID(s) back on their queue (ids from `govwatch jobs failed`), or --all of them."""
     from govwatch.failed_jobs import requeue, requeue_all
 
-    if all_jobs == bool(job_ids):
+    if all_jobs and job_ids:
         raise click.UsageError("name JOB_IDs or pass --all, not both")
+    if not all_jobs and not job_ids:
+        raise click.UsageError("name the JOB_IDs to requeue (see `govwatch jobs failed`), or pass --all")
     if queue and not all_jobs:
         raise click.UsageError("--queue goes with --all")
     with _redis(obj) as conn:

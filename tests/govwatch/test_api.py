@@ -354,3 +354,15 @@ def test_govwatch_api_serves_over_http(tmp_path: Path, redis_url: str) -> None:
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+def test_subscriber_secrets_are_not_shown(client: TestClient, fake_dns: dict[str, list[str]]) -> None:
+    fake_dns["hooks.example.org"] = ["93.184.216.34"]
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    spec = {"id": "signed", "webhook": {"url": "https://hooks.example.org/hook", "secret": secret},
+            "chat": ["dingtalk://bottoken123456/signsecret"]}
+    assert secret not in client.post("/subscribers", json=spec, headers=AUTH).text
+    listed = client.get("/subscribers", headers=AUTH).text
+    assert secret not in listed and "bottoken123456" not in listed and "signsecret" not in listed
+    signed = next(s for s in client.get("/subscribers", headers=AUTH).json() if s["id"] == "signed")
+    assert signed["webhook"]["secret"].endswith("LaSw") and signed["chat"] == ["dingtalk://…"]
