@@ -34,8 +34,8 @@ RETRY_BASE = 30.0
 RETRY_CAP = 2 * 3600.0
 """No wait between two attempts is longer than two hours."""
 
-SEND_CLAIM = 120
-"""Seconds one job may hold a delivery while sending it (longer than any channel's timeout)."""
+SEND_CLAIM = 40
+"""Seconds one job may hold a delivery while sending it (longer than any channel's timeouts)."""
 
 MAX_ATTEMPTS = 10
 """Attempts before a delivery is given up as failed: about four hours of retries."""
@@ -45,6 +45,19 @@ def backoff(attempt: int, retry_after: float | None = None, *, base: float = RET
     """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
     delay = min(RETRY_CAP, base * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
     return max(delay, retry_after or 0.0)
+
+
+CLAIM_PREFIX = "govwatch:sending:"
+
+
+def claim_token() -> str:
+    """``<worker name>|<random>``: the supervisor frees the claims of a worker it saw die."""
+    import uuid
+
+    from rq import get_current_job
+
+    job = get_current_job()
+    return f"{(job.worker_name if job else None) or '-'}|{uuid.uuid4().hex}"
 
 
 def build_alert(d: dict[str, Any]) -> Alert:
@@ -85,8 +98,9 @@ def _deliver(rt: Any, delivery_id: str) -> dict[str, Any]:
         return {"delivery": delivery_id, "result": "failed", "error": why}
     where = f"{d['target']} ({d['channel']}, subscriber {d['subscriber_id']})"
     # two jobs for one delivery (a replay beside a scheduled retry) must not both send: claim it
-    claim = rt.redis.lock(f"govwatch:sending:{delivery_id}", timeout=SEND_CLAIM, blocking=False)
-    if not claim.acquire():
+    # (the claim expires by itself if its holder is killed: the job put back then waits for it)
+    claim = rt.redis.lock(f"{CLAIM_PREFIX}{delivery_id}", timeout=SEND_CLAIM, blocking_timeout=SEND_CLAIM + 5)
+    if not claim.acquire(token=claim_token()):
         return {"delivery": delivery_id, "result": "nothing to do"}
     try:
         d = rt.store.outbox.get(delivery_id)  # read again under the claim

@@ -195,6 +195,10 @@ def requeue_jobs_of(conn: redis.Redis, worker_name: str) -> int:
             q.enqueue_job(job)
             logger.warning("requeued job %s (%s) left by dead worker %s", job.id, job.description, worker_name)
             n += 1
+    for key in conn.scan_iter("govwatch:sending:*"):  # its delivery claims (see workers.deliver)
+        value = conn.get(key)
+        if value and value.decode().startswith(f"{worker_name}|"):
+            conn.delete(key)
     return n
 
 

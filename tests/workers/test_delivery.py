@@ -210,8 +210,18 @@ def test_replay_only_for_sent_or_failed_and_one_sender_at_a_time(monitor_with) -
     assert row["status"] == "pending" and not m.store.outbox.replay(row["id"])  # in backoff: not replayed
     m.receiver.status = 200
     m.store.outbox.retry_later(row["id"], "test", at=datetime.now(UTC))
-    with m.conn.lock(f"govwatch:sending:{row['id']}", timeout=30):  # another job is sending it right now
-        assert deliver(row["id"])["result"] == "nothing to do"
+    import threading
+
+    claim = m.conn.lock(f"govwatch:sending:{row['id']}", timeout=30)
+    claim.acquire()  # another job is sending it right now…
+    results: list[dict] = []
+    second = threading.Thread(target=lambda: results.append(deliver(row["id"])))
+    second.start()
+    time.sleep(0.5)
+    assert second.is_alive() and len(m.receiver.requests) == 1  # …so this one waits for it
+    m.store.outbox.mark_sent(row["id"])  # the first job succeeds
+    claim.release()
+    second.join(10)
+    assert results == [{"delivery": row["id"], "result": "nothing to do"}]  # and this one does not send again
     assert len(m.receiver.requests) == 1
-    assert deliver(row["id"])["result"] == "sent"
     assert m.store.outbox.replay(row["id"])  # sent: may be replayed
