@@ -13,17 +13,13 @@ Example::
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from govwatch.schema import deliveries, events, insert_ignore
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
+from govwatch.schema import aware, deliveries, events, insert_ignore, now
 
 
 class Outbox:
@@ -108,13 +104,6 @@ class Outbox:
             q = q.where(events.c.created_at <= until)
         with self.engine.connect() as c:
             return [dict(r) for r in c.execute(q).mappings()]
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
 
 
 def _digest_items(held: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ A change here needs a migration in ``govwatch/migrations/versions/`` (see the RE
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -130,3 +131,15 @@ def insert_ignore(c: Connection, table: sa.Table, rows: list[dict[str, Any]], ke
     stmt = insert(table).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
     # RETURNING tells which rows went in; rowcount is not reliable across drivers
     return sum(len(c.execute(stmt, row).all()) for row in rows)
+
+
+def now() -> datetime:
+    """The time every row is stamped with: UTC."""
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)

@@ -18,19 +18,15 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from govwatch.schema import articles, deliveries, events, facts, insert_ignore, metadata, sites  # noqa: F401 (metadata: for tests)
+from govwatch.schema import articles, aware, deliveries, events, facts, insert_ignore, metadata, now, sites  # noqa: F401 (metadata: for tests)
 
 logger = logging.getLogger(__name__)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def delivery_id(event_id: str, subscriber_id: str, channel: str) -> str:
@@ -278,11 +274,7 @@ class Store:
 def _newer(a: Any, b: Any) -> bool:
     """Whether fact row ``a`` reports a later value than ``b``: later period, else seen later."""
     ka, kb = a["period_key"] or "", b["period_key"] or ""
-    return (ka, _aware(a["seen_at"]), a["id"]) > (kb, _aware(b["seen_at"]), b["id"])
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return (ka, aware(a["seen_at"]), a["id"]) > (kb, aware(b["seen_at"]), b["id"])
 
 
 def _write_event(c: Connection, ev: NewEvent, article_id: int, stamp: datetime) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Any
 from alerts.errors import EndpointGone, PermanentDeliveryError, TransientDeliveryError
 from alerts.records import Alert
 from govwatch.channels import send_to
-from govwatch.outbox import aware, now
+from govwatch.schema import aware, now
 from govwatch.subscribers import Subscriber
 from workers import metrics, runtime
 from workers.queues import enqueue_delivery
@@ -36,9 +36,6 @@ RETRY_CAP = 2 * 3600.0
 
 SEND_CLAIM = 40
 """Seconds one job may hold a delivery while sending it (longer than any channel's timeouts)."""
-
-MAX_ATTEMPTS = 10
-"""Attempts before a delivery is given up as failed: about four hours of retries."""
 
 
 def backoff(attempt: int, retry_after: float | None = None, *, base: float = RETRY_BASE) -> float:

@@ -48,34 +48,6 @@ class Monitor:
         return runtime.get().store
 
 
-def write_config(
-    path: Path, trs: TrsSite, hanweb: HanwebSite, receiver: WebhookReceiver, smtp: SMTPCatcher, **site_overrides: dict
-) -> Path:
-    cfg = demo_config(trs, hanweb, receiver, smtp, SECRET)
-    for site in cfg["sites"]:
-        site.update(site_overrides.get(site["id"], {}))
-    path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def monitor(tmp_path: Path, redis_conn: redis.Redis, database_url: str) -> Iterator[Monitor]:
-    releases = load_releases()
-    with (
-        TrsSite(releases["trs"], initially=3) as trs,
-        HanwebSite(releases["hanweb"], initially=2) as hanweb,
-        WebhookReceiver() as receiver,
-        SMTPCatcher() as smtp,
-    ):
-        cfg = write_config(tmp_path / "govwatch.yaml", trs, hanweb, receiver, smtp)
-        settings = load_settings(cfg, tmp_path / "data", env={"GOVWATCH_DATABASE_URL": database_url})
-        runtime.init(settings, redis_conn)
-        try:
-            yield Monitor(settings, redis_conn, trs, hanweb, receiver, smtp, cfg)
-        finally:
-            runtime.reset()
-
-
 @pytest.fixture
 def monitor_with(tmp_path: Path, redis_conn: redis.Redis, database_url: str) -> Iterator[Callable[..., Monitor]]:
     """Factory for a Monitor with chosen releases, subscribers and delivery settings."""
@@ -104,6 +76,12 @@ def monitor_with(tmp_path: Path, redis_conn: redis.Redis, database_url: str) -> 
     finally:
         runtime.reset()
         stack.close()
+
+
+@pytest.fixture
+def monitor(monitor_with: Callable[..., Monitor]) -> Monitor:
+    """The demo sites with part of their releases published, the demo's subscribers."""
+    return monitor_with(initially=(3, 2))
 
 
 @dataclass

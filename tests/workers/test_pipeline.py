@@ -74,8 +74,8 @@ def test_bad_list_pages_are_recorded_not_fatal(monitor) -> None:
     site = monitor.trs.server
     cases = [
         (dict(status=404, body="<html><body>页面不存在</body></html>"), "HTTP 404"),
-        (dict(body=b"\x89PNG\r\n\x1a\n", content_type="image/png"), ""),
-        (dict(body=""), ""),
+        (dict(body=b"\x89PNG\r\n\x1a\n", content_type="image/png"), "not an HTML page"),
+        (dict(body=""), "no article links found"),
     ]
     for response, message in cases:
         site.set(monitor.trs.list_path, **response)
