@@ -247,7 +247,8 @@ def demo(obj: Ctx, duration: float, workers: int) -> None:
     from govwatch.demo import run_demo
 
     _setup_logging("DEBUG" if obj.verbose else "WARNING")
-    run_demo(data_dir=Path(obj.data_dir) if obj.data_dir else None, duration=duration, workers=workers)
+    run_demo(data_dir=Path(obj.data_dir) if obj.data_dir else None, duration=duration, workers=workers,
+             log_level="DEBUG" if obj.verbose else "WARNING")
 
 
 @cli.command()

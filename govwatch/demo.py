@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 import tempfile
 import threading
@@ -74,7 +73,7 @@ class _Printer:
             click.echo(f"  email    to {msg['To']:<22} {msg['Subject']}")
 
 
-def run_demo(*, data_dir: Path | None, duration: float = 60.0, workers: int = 2) -> None:
+def run_demo(*, data_dir: Path | None, duration: float = 60.0, workers: int = 2, log_level: str = "WARNING") -> None:
     from govwatch.daemon import run as run_daemon
 
     scratch = None
@@ -96,7 +95,7 @@ def run_demo(*, data_dir: Path | None, duration: float = 60.0, workers: int = 2)
         settings = load_settings(
             config,
             data_dir,
-            env={"GOVWATCH_LOG_LEVEL": os.environ.get("GOVWATCH_LOG_LEVEL", "WARNING")},
+            env={"GOVWATCH_LOG_LEVEL": log_level},  # the demo's own settings: no GOVWATCH_* from outside
             workers=workers,
         )
         click.echo(f"sample sites:   {trs.list_url} (TRS)   {hanweb.list_url} (Hanweb)")

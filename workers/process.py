@@ -15,6 +15,7 @@ from typing import Any
 from crawler.article import parse_article
 from crawler.errors import BadStatus, Blocked, CrawlError, Deferred, RobotsUnavailable, Timeout, Unreachable
 from crawler.records import Article
+from govwatch.errors import UnknownSite
 from govwatch.settings import Settings, SiteConfig
 from govwatch.storage import NewEvent
 from rules.canonical import canonical_indicator
@@ -147,7 +148,7 @@ def _events(
 def _site_for(settings: Settings, row: dict[str, Any]) -> SiteConfig:
     try:
         return settings.site(row["site_id"])
-    except Exception:
+    except UnknownSite:
         # the site was removed from the configuration: still read the page with defaults
         return SiteConfig(id=row["site_id"], region=row.get("region") or "", list_urls=())
 
