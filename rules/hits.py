@@ -179,7 +179,7 @@ def _before_after(norm: str, hits: list[Hit]) -> list[Hit]:
         prev = out[-1] if out else None
         gap = norm[prev.end:h.num.start] if prev else ""
         origin = _origin(norm, prev.num.start, m["from"]) if prev and prev.kind == h.kind else -1
-        if origin >= 0 and re.fullmatch(rf"[\u4e00-\u9fff]{{0,3}}(?:{'|'.join(m['to'])})", gap):
+        if prev and origin >= 0 and re.fullmatch(rf"[\u4e00-\u9fff]{{0,3}}(?:{'|'.join(m['to'])})", gap):
             # 由3—4个月缩短至5个工作日: a baseline in another unit is dropped rather than mixed
             out[-1] = replace(h, baseline=prev.num.value if prev.unit == h.unit else None, start=origin)
         else:

@@ -88,7 +88,7 @@ def _issued_after(norm: str, start: int, end: int) -> bool:
 def _foreign(name: str, place: str | None) -> bool:
     """《山东省…》 is the province's; 《济南市…》 in a release about 滨州 is another city's."""
     m = FOREIGN.match(name)
-    return bool(m) and (m.group(1).endswith("省") or bool(place) and place not in m.group(1))
+    return m is not None and (m.group(1).endswith("省") or bool(place) and place not in m.group(1))
 
 
 def _place(region: str | None) -> str | None:
@@ -148,7 +148,8 @@ def _launched(norm: str, a: int, b: int) -> bool:
     """A programme noun right after the quote, or a launching verb before it in the clause."""
     r = _rules("programs")
     after = norm[b:b + r["noun_window"]]
-    after = after[:PUNCT.search(after).start()] if PUNCT.search(after) else after
+    stop = PUNCT.search(after)
+    after = after[:stop.start()] if stop else after
     if any(noun in after for noun in r["nouns"]):
         return True
     before = norm[_clause_start(norm, a):a]

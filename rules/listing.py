@@ -96,7 +96,7 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
             pre = ""  # 10个镇街、278个村居: 镇街 named the number before, it is not this one's subject
         post = norm[h.end:hits[i + 1].left if i + 1 < len(hits) else clause[1]]
         if i in listed:  # 同比分别增长8.1%和11.3%: every item is a change, as the first says
-            out.append((replace(h, kind=hits[lead].kind), *listed[i]))
+            out.append((replace(h, kind=hits[lead].kind if lead is not None else h.kind), *listed[i]))
         elif h.kind == "rank":
             # 满意度得分87.88分,位列全省第三: the rank is of the sentence's subject, or of the clause before
             fallback = previous or (ind.clean(norm[prev[0]:prev[1]]) if prev else None)

@@ -33,7 +33,7 @@ class Metric:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Metric:
         keys = ("indicator", "value", "unit", "kind", "text", "approx", "period", "baseline")
-        return cls(**{k: d.get(k) for k in keys})
+        return cls(**{k: d.get(k) for k in keys})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Initiative:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Initiative:
-        return cls(**{k: d.get(k) for k in ("name", "kind", "text")})
+        return cls(**{k: d.get(k) for k in ("name", "kind", "text")})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

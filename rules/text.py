@@ -106,7 +106,7 @@ _CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE"
 def _firsts(items: list) -> tuple[list[str] | None, bool]:
     """Character-class parts that can open a match of the parsed sequence ``items``, and whether the
     sequence can match empty; (None, _) when that is not worked out here (the caller falls back)."""
-    from re import _constants as c  # noqa: PLC0415 - the parser's opcodes, for a first-character set
+    from re import _constants as c  # type: ignore[attr-defined]  # noqa: PLC0415 - the parser's opcodes
 
     out: list[str] = []
     for op, av in items:
@@ -170,7 +170,7 @@ def _opening(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 
 def _derive_opening(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    from re import _parser  # noqa: PLC0415
+    from re import _parser  # type: ignore[attr-defined]  # noqa: PLC0415
 
     if pattern.flags & (re.IGNORECASE | re.VERBOSE) or not isinstance(pattern.pattern, str):
         return None
