@@ -34,7 +34,8 @@ def preload() -> None:
             return
         tables.preload_all()
         segment.load()
-        numbers._pattern()
+        numbers._scanners()
+        numbers._before_words()
         hits.units()
         hits._units_by_first()
         hits._rank_re()

@@ -20,7 +20,6 @@ from datetime import date
 from decimal import Decimal
 
 from rules.tables import load, longest_first
-from rules.text import finditer
 
 _FULL = "０１２３４５６７８９％．＋，：；（）！？　"
 _HALF = "0123456789%.+,:;()!? "
@@ -101,48 +100,76 @@ def parse_number(s: str) -> float | None:
     return None
 
 
+ARABIC_SCAN = r"\d(?:\d{0,2}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d*(?:\.\d+)?)"
+"""ARABIC opening with one plain digit class, so that the regex engine can skip to candidates in C."""
+LATE = "万亿|千万|百万|万|亿"
+
+
 @functools.cache
-def _pattern() -> re.Pattern[str]:
-    approx = load("markers")["approx"]
-    before = "|".join(map(re.escape, longest_first(approx["before"])))
-    inside = "|".join(map(re.escape, longest_first(approx["inside"])))
-    return re.compile(
-        rf"(?P<pre>{before})?"
-        rf"(?:(?P<pct>百分之)(?P<pnum>{ARABIC}|{CHINESE})"
-        rf"|(?P<up>上[百千万])"
-        rf"|(?P<num>{ARABIC})(?P<scale>千万|百万|万亿|万|亿|千)?"
-        rf"|(?P<cn>{CHINESE}))"
-        rf"(?P<inside>{inside})?(?(scale)|(?P<late>万亿|千万|百万|万|亿)?)"
+def _scanners() -> tuple[re.Pattern[str], ...]:
+    """One pattern per numeral form, each opening with a literal or a class so that ``finditer`` jumps
+    from candidate to candidate in C: Arabic (with its scale), Chinese, 百分之X and 上百. The markers of
+    approximation before a numeral (近, 约, 超过…) are looked up behind each match (:func:`_before`)."""
+    inside = "|".join(map(re.escape, longest_first(load("markers")["approx"]["inside"])))
+    tail = rf"(?P<inside>{inside})?(?P<late>{LATE})?"
+    return (
+        re.compile(rf"(?P<num>{ARABIC_SCAN})(?P<scale>千万|百万|万亿|万|亿|千)?(?P<inside>{inside})?"
+                   rf"(?(scale)|(?P<late>{LATE})?)"),
+        re.compile(rf"(?P<cn>{CHINESE}){tail}"),
+        re.compile(rf"百分之(?P<pnum>{ARABIC}|{CHINESE}){tail}"),
+        re.compile(rf"上(?P<up>[百千万]){tail}"),
     )
 
 
-def _approx(m: re.Match[str], norm: str) -> str | None:
+@functools.cache
+def _before_words() -> tuple[dict[str, str], dict[str, str], int]:
+    """(approximation marker → approx, marker → characters that make it the tail of another word, longest)."""
     table = load("markers")
-    pre = m.group("pre")
-    blocked = pre and m.start() > 0 and norm[m.start() - 1] in table["approx_blockers"].get(pre, "")
-    if pre and not blocked:
-        return table["approx"]["before"][pre]
-    if m.group("up"):
-        return "more"
-    if m.group("inside"):
-        return table["approx"]["inside"][m.group("inside")]
-    return None
+    before = table["approx"]["before"]
+    return before, table["approx_blockers"], max(map(len, before))
 
 
-def _value(m: re.Match[str]) -> float:
-    if m.group("pct"):
-        return parse_number(m.group("pnum")) or 0.0
-    if m.group("up"):
-        return float(SCALES[m.group("up")[1]])
-    late = SCALES.get(m.group("late") or "", 1)  # 2300余万元: the scale follows the 余
-    if m.group("num"):
-        scale = SCALES.get(m.group("scale") or "", 1)
-        if scale == 1 and late == 1 and len(m.group("num")) <= 28:
-            # no scaling: float() of the digits is the same correctly rounded value as through Decimal
-            # (which keeps 28 significant digits exactly)
-            return float(m.group("num").replace(",", ""))
-        return float(Decimal(m.group("num").replace(",", "")) * scale * late)
-    return parse_chinese(m.group("cn")) * late
+def _before(norm: str, start: int, floor: int) -> tuple[str | None, int]:
+    """The approximation marker ending at ``start`` (not reaching back past ``floor``): (approx, its start).
+
+    签约3个项目: 约 is the tail of 签约, so it is part of the number's span but marks nothing."""
+    before, blockers, longest = _before_words()
+    for n in range(longest, 0, -1):
+        a = start - n
+        word = norm[a:start] if a >= floor else ""
+        if word in before:
+            blocked = a > 0 and norm[a - 1] in blockers.get(word, "")
+            return (None if blocked else before[word]), a
+    return None, start
+
+
+def _inside(m: re.Match[str]) -> str | None:
+    mark = m.group("inside")
+    return load("markers")["approx"]["inside"][mark] if mark else None
+
+
+def _scaled(digits: str, scale: int) -> float:
+    if scale == 1 and len(digits) <= 28:
+        # no scaling: float() of the digits is the same correctly rounded value as through Decimal
+        # (which keeps 28 significant digits exactly)
+        return float(digits.replace(",", ""))
+    return float(Decimal(digits.replace(",", "")) * scale)
+
+
+def _number(m: re.Match[str], form: int, norm: str, floor: int) -> Number:
+    """The Number of one scanner match (``form``: the index of its scanner)."""
+    pre, start = _before(norm, m.start(), floor) if m.start() > floor else (None, m.start())
+    late = m.group("late")
+    if form == 0:
+        scale = SCALES.get(m.group("scale") or "", 1) * (SCALES[late] if late else 1)  # 2300余万元
+        return Number(start, m.end(), _scaled(m.group("num"), scale), pre or _inside(m))
+    if form == 1:
+        value = parse_chinese(m.group("cn")) * (SCALES[late] if late else 1)
+        return Number(start, m.end(), value, pre or _inside(m), arabic=False)
+    if form == 2:
+        pnum = m.group("pnum")
+        return Number(start, m.end(), parse_number(pnum) or 0.0, pre or _inside(m), pnum[0].isdigit(), True)
+    return Number(start, m.end(), float(SCALES[m.group("up")]), pre or "more", arabic=False)
 
 
 def _range(norm: str, low: Number, high: Number) -> Number:
@@ -158,21 +185,32 @@ def _range(norm: str, low: Number, high: Number) -> Number:
 def find_numbers(text: str) -> list[Number]:
     """Every numeral in ``text`` with its approximation marker, in order."""
     norm = normalize(text)
+    matches = sorted(((m.start(), form, m) for form, pattern in enumerate(_scanners())
+                      for m in pattern.finditer(norm)), key=lambda t: t[0])
     found: list[Number] = []
-    for m in finditer(_pattern(), norm):  # tried only where a numeral may start
-        digits, pre, scale, inside, late = m.group("num", "pre", "scale", "inside", "late")
-        if digits and not (pre or scale or inside or late) and len(digits) <= 28:
-            # the common case, a bare Arabic numeral: what _value and _approx give, without them
-            num = Number(m.start(), m.end(), float(digits.replace(",", "")))
+    floor = 0
+    for start, form, m in matches:
+        if start < floor:  # 三十 inside 百分之三十
+            continue
+        if form == 0 and m.lastindex == 1:
+            # the common case, a bare Arabic numeral: no scale, no 余, perhaps a marker before it
+            pre, a = _before(norm, start, floor) if start > floor and norm[start - 1] in _before_lasts() else (None, start)
+            digits = m.group(1)
+            num = Number(a, m.end(), float(digits.replace(",", "")) if len(digits) <= 28 else _scaled(digits, 1), pre)
         else:
-            arabic = bool(digits or (m.group("pnum") and m.group("pnum")[0].isdigit()))
-            num = Number(m.start(), m.end(), _value(m), _approx(m, norm), arabic, bool(m.group("pct")))
+            num = _number(m, form, norm, floor)
+        floor = m.end()
         low = found[-1] if found else None
         if low and norm[low.end:num.start] in RANGE_MARKS and low.value < num.value:
             found[-1] = _range(norm, low, num)
         else:
             found.append(num)
     return found
+
+
+@functools.cache
+def _before_lasts() -> frozenset[str]:
+    return frozenset(word[-1] for word in _before_words()[0])
 
 
 def approx_after(text: str, pos: int) -> tuple[str | None, int]:
