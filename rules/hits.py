@@ -53,6 +53,9 @@ class Hit:
         return self.num.start if self.start < 0 else self.start
 
 
+PERCENT = Unit("%", "rate")
+
+
 @functools.cache
 def units() -> tuple[Unit, ...]:
     table = load("units")["units"]
@@ -77,17 +80,19 @@ def _units_by_first() -> dict[str, tuple[Unit, ...]]:
 
 def _unit_at(norm: str, num: Number) -> Unit | None:
     if num.percent:
-        return Unit("%", "rate")
-    pos, before = num.end, norm[max(0, num.start - 4):num.start]
+        return PERCENT
+    pos = num.end
     for u in _units_by_first().get(norm[pos:pos + 1], ()):  # longest first: 个工作日 before 个
         if not norm.startswith(u.word, pos) or (u.arabic_only and not num.arabic):
             continue
-        nxt = norm[pos + len(u.word):pos + len(u.word) + 1]
-        if nxt and nxt in u.not_before or (u.not_after and before[-1:] in u.not_after):
-            continue
-        ranged = num.high is not None and num.high < 1000  # 3—4个月 is a span of time, 2021-2025年 is not
-        if u.after and not ranged and not any(before.endswith(w) for w in u.after):
-            continue
+        if u.not_before or u.not_after or u.after:
+            nxt = norm[pos + len(u.word):pos + len(u.word) + 1]
+            before = norm[max(0, num.start - 4):num.start]
+            if nxt and nxt in u.not_before or (u.not_after and before[-1:] in u.not_after):
+                continue
+            ranged = num.high is not None and num.high < 1000  # 3—4个月 is a span of time, 2021-2025年 is not
+            if u.after and not ranged and not any(before.endswith(w) for w in u.after):
+                continue
         return u
     return None
 
@@ -195,12 +200,20 @@ def _origin(norm: str, pos: int, marks: list[str]) -> int:
 
 def clause_hits(norm: str, clause: tuple[int, int], nums: list[Number], protected: list[tuple[int, int]],
                 published: str | None) -> list[Hit]:
-    nums = [n for n in nums if not inside(protected, n.start)]
-    found = {i: h for i, n in enumerate(nums) if (h := _hit(norm, n, clause, published))}
-    _borrow_units(norm, nums, found)
+    if protected:
+        nums = [n for n in nums if not inside(protected, n.start)]
+    found: dict[int, Hit] = {}
+    for i, n in enumerate(nums):
+        h = _hit(norm, n, clause, published)
+        if h is not None:
+            found[i] = h
+    if 0 < len(found) < len(nums):
+        _borrow_units(norm, nums, found)
     ranks = rank_hits(norm, *clause)
-    taken = {(r.num.start, r.num.end) for r in ranks}
-    hits = [h for _, h in sorted(found.items()) if (h.num.start, h.num.end) not in taken]
-    return _before_after(norm, sorted(hits + ranks, key=lambda h: h.num.start))
-
-
+    if ranks:
+        taken = {(r.num.start, r.num.end) for r in ranks}
+        hits = [h for _, h in sorted(found.items()) if (h.num.start, h.num.end) not in taken]
+        hits = sorted(hits + ranks, key=lambda h: h.num.start)
+    else:
+        hits = [found[i] for i in sorted(found)]
+    return _before_after(norm, hits) if len(hits) > 1 else hits

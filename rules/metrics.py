@@ -36,38 +36,42 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
     """Every metric in ``text``, in order, each fact once; ``period`` is the default for sentences naming none."""
     norm = normalize(text)
     end = body_end(norm)
+    body = norm[:end]
     protected = quoted_spans(norm)
-    nums = [n for n in find_numbers(norm[:end]) if _may_count(norm, n)]
-    out: list[Metric] = []
+    nums = [n for n in find_numbers(body) if _may_count(norm, n)]
     starts = [n.start for n in nums]
-    plans = plan_sections(norm[:end])
-    for sent in sentences(norm[:end]):
+    # one pass each over the whole text, then sliced per sentence: clause and period marks never
+    # straddle a sentence mark, so these are the spans a scan of each sentence would find
+    cls = clauses(body)
+    cl_starts = [a for a, _ in cls]
+    periods = [(m.start(), m.end(), m.group(0)) for m in finditer(ind.period_re(), body)]
+    p_starts = [a for a, _, _ in periods]
+    plans = plan_sections(body)
+    out: list[Metric] = []
+    for sent in sentences(body):
         a, b = bisect.bisect_left(starts, sent[0]), bisect.bisect_left(starts, sent[1])
         if a < b and not is_plan(norm, sent, plans):  # a sentence without a numeral has no metric
-            out.extend(_sentence(text, norm, sent, nums[a:b], protected, published, period))
+            sent_cls = cls[bisect.bisect_left(cl_starts, sent[0]):bisect.bisect_left(cl_starts, sent[1])]
+            sent_periods = periods[bisect.bisect_left(p_starts, sent[0]):bisect.bisect_left(p_starts, sent[1])]
+            out.extend(_sentence(text, norm, sent, sent_cls, nums[a:b], protected, published, period, sent_periods))
     return _dedupe(out)
 
 
-def _sentence(text: str, norm: str, sent: tuple[int, int], nums: list[Number],
-              protected: list[tuple[int, int]], published: str | None, period: str | None) -> list[Metric]:
+def _sentence(text: str, norm: str, sent: tuple[int, int], cls: list[tuple[int, int]], nums: list[Number],
+              protected: list[tuple[int, int]], published: str | None, period: str | None,
+              periods: list[tuple[int, int, str]]) -> list[Metric]:
     out: list[Metric] = []
-    cls = clauses(norm, *sent)
+    names: list[str] = []
     starts = [n.start for n in nums]
-    periods = None  # scanned at the sentence's first metric
     for k, clause in enumerate(cls):
         in_clause = nums[bisect.bisect_left(starts, clause[0]):bisect.bisect_left(starts, clause[1])]
         if not in_clause:  # every hit, ranks included (第三), is a numeral
             continue
         hits = clause_hits(norm, clause, in_clause, protected, published)
-        for hit, name, span in expand(norm, clause, cls[k - 1] if k else None, hits, [m.indicator for m in out]):
-            periods = _periods(norm, sent) if periods is None else periods
+        for hit, name, span in expand(norm, clause, cls[k - 1] if k else None, hits, names):
             out.append(metric(text, norm, sent, span or clause, hit, name, period, periods))
+            names.append(name)
     return out
-
-
-def _periods(norm: str, sent: tuple[int, int]) -> list[tuple[int, int, str]]:
-    """The period expressions of a sentence, scanned once for all its metrics."""
-    return [(m.start(), m.end(), m.group(0)) for m in finditer(ind.period_re(), norm, *sent)]
 
 
 def _last_period(norm: str, sent: tuple[int, int], end: int, period: str | None,
@@ -97,7 +101,7 @@ def _last_period(norm: str, sent: tuple[int, int], end: int, period: str | None,
 
 def metric(text: str, norm: str, sent: tuple[int, int], span: tuple[int, int], hit: Hit, name: str,
            period: str | None = None, periods: list[tuple[int, int, str]] | None = None) -> Metric:
-    """``periods``: the sentence's :func:`_periods`, when the caller has them."""
+    """``periods``: the period expressions of the sentence (start, end, text), when the caller has them."""
     a, b = clip(*span, hit.left, hit.end)
     period = _last_period(norm, sent, hit.num.start, period, periods)
     return Metric(indicator=name, value=hit.num.value, unit=hit.unit, kind=hit.kind,
