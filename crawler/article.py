@@ -65,6 +65,9 @@ HEADER_WINDOW = 8
 PRIMARY_DATE_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发表时间|发文日期)\s*[:：]\s*")
 GENERIC_DATE_LABEL_RE = re.compile(r"(?<!更新)(?<!修改)(?<!成文)(?<!截止)(?<!办结)(?:时间|日期)\s*[:：]\s*")
 """时间/日期, but not 更新时间 (updated), 成文日期 (signed), 截止时间 (deadline)…"""
+UPDATED_LABEL_RE = re.compile(r"(?:更新时间|更新日期)\s*[:：]\s*")
+INFO_LABEL_RE = re.compile(r"(?:发布时间|发布日期|来源|供稿|时间|日期|作者|浏览|点击|字[体号]|打印)\s*[:：]|【[^】]{0,6}】")
+"""A labelled metadata field: a headline may say 发布 (…新闻发布会, …司法局发布…报告) but not 发布时间: …"""
 LEADING_DATE_RE = re.compile(r"^\s*[\[【(（]?\s*" + DATE_RE.pattern)
 SOURCE_RE = re.compile(r"(?:信息来源|文章来源|来源|供稿单位|供稿)\s*[:：]\s*(.+)")
 SOURCE_END_RE = re.compile(
@@ -220,23 +223,58 @@ def parse_text(text: str, *, url: str = "") -> Article:
         '某区司法局组织开展法治讲座,机关干部一百余人参加学习。'
     """
     lines = [line for line in (strip_line(raw) for raw in text.splitlines()) if line]
-    at = next((i for i, line in enumerate(lines[:HEADER_WINDOW]) if _headline(line)), -1)
+    at = _title_at(lines)
     title = collapse_title(lines[at]) if at >= 0 else ""
     lead = at + 1
-    while lead < min(len(lines), at + 1 + 3) and is_info_line(lines[lead]) and cjk_count(lines[lead]) < 60:
+    while lead < min(len(lines), at + 1 + 3) and _header_line(lines[lead]):
         lead += 1
     header = lines[max(0, at) : lead]
     body = "\n".join(clean_lines(lines[lead:]))
     if cjk_count(body) == 0:
         raise EmptyPage(url or "<text>", "no body text")
-    published = find_published(parse_html(""), header, url)
+    published = find_published(parse_html(""), header, url) or _loose_date(header[1:]) or _updated(header)
     return Article(url=url, title=title, text=body, published=published, source=find_source(header))
+
+
+def _title_at(lines: list[str]) -> int:
+    """The title line: the first headline near the top, unless the body starts before any (-1: no title,
+    and no line is dropped as a header)."""
+    for i, line in enumerate(lines[:HEADER_WINDOW]):
+        if _headline(line):
+            return i
+        if _paragraph(line):
+            return -1
+    return -1
 
 
 def _headline(line: str) -> bool:
     flat = collapse_ws(line)
     return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!"))
-            and not is_info_line(flat) and not in_nav(flat))
+            and not INFO_LABEL_RE.search(flat) and not DATE_RE.search(flat) and not in_nav(flat))
+
+
+def _paragraph(line: str) -> bool:
+    """Body text: a sentence, or a line too long for a headline."""
+    flat = collapse_ws(line)
+    return not in_nav(flat) and (cjk_count(flat) > 80 or flat.endswith(("。", "!", "!", "?", "?")))
+
+
+def _header_line(line: str) -> bool:
+    """A date/source line under the title: labelled (来源: 发布时间:), or short and holding a full date
+    (大众新闻 2025-12-24 09:26)."""
+    if cjk_count(line) >= 60 or _paragraph(line):
+        return False
+    return is_info_line(line) or (bool(DATE_RE.search(line)) and cjk_count(line) < 30)
+
+
+def _loose_date(lines: list[str]) -> str | None:
+    """A full date anywhere in a short unlabelled header line."""
+    return next((d for line in lines if not is_info_line(line) and (d := parse_date(line))), None)
+
+
+def _updated(lines: list[str]) -> str | None:
+    """更新时间: the only date some pages print; used when nothing names the publication."""
+    return _labelled_date(lines, UPDATED_LABEL_RE)
 
 
 def in_nav(line: str) -> bool:

@@ -156,4 +156,18 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
         best = _most_specific(cands)
         if best:
             return best
-    return configured  # 我市, 本市, 全区 or no place named: the site's own region
+    if configured:
+        return configured  # 我市, 本市, 全区 or no place named: the site's own region
+    return _most_named(normalize(text))
+
+
+def _most_named(text: str) -> str | None:
+    """With no title, source, lead or configured region to go by: the place the body names most often
+    (the most specific of those named equally often), or None if it names none."""
+    counts: dict[str, int] = {}
+    for name in places(text):
+        counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    top = max(counts.values())
+    return _most_specific([n for n, c in counts.items() if c == top])

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from crawler.article import parse_article, split_title
+from crawler.article import parse_article, parse_text, split_title
 from crawler.errors import EmptyPage, NotHTML
 from crawler.records import Article, FetchedPage
 
@@ -318,3 +318,35 @@ def test_gbk_page_labelled_gb2312_parses_intact() -> None:
     got = parse_article(fetched)
     assert got.title == "朱镕基同志题词展览开幕"
     assert got.text == "王堃等同志参观了朱镕基同志题词展览，并就法治宣传进行交流。"
+
+
+# -- plain-text releases (govwatch extract FILE) ------------------------------------------------------
+
+def test_text_headline_may_say_fabu_and_keeps_its_lead() -> None:
+    got = parse_text("某市司法局发布2023年度行政复议统计分析报告\n近日,某市司法局印发分析报告,全年新收案件一千余件。\n"
+                     "报告指出:全市行政复议工作呈现以下亮点:\n一是案件数量持续增长。")
+    assert got.title == "某市司法局发布2023年度行政复议统计分析报告"
+    assert got.text.startswith("近日,某市司法局印发分析报告")
+
+
+def test_text_without_a_title_loses_no_paragraph() -> None:
+    got = parse_text("\n凡事预则立。10月25日,市政府召开新闻发布会,介绍涉企免罚轻罚清单“升级版”。\n"
+                     "触角延伸,“九大领域”纳新\n全市累计办理案件1.98万件。")
+    assert got.title == ""
+    assert got.text.startswith("凡事预则立。") and "1.98万件" in got.text
+
+
+def test_text_unlabelled_date_line_under_the_title() -> None:
+    got = parse_text("某县召开“优化营商环境”新闻发布会\n某某新闻·客户端 2025-12-24 09:26:02原创\n"
+                     "记者 张三 报道\n12月23日,某县人民政府新闻办公室召开新闻发布会。")
+    assert got.title == "某县召开“优化营商环境”新闻发布会"
+    assert got.published.startswith("2025-12-24")
+    assert "2025-12-24" not in got.text
+
+
+def test_text_updated_time_is_the_date_when_nothing_else_is() -> None:
+    got = parse_text("2020年某区法治政府建设情况报告\n文章来源:司法局 更新时间:2021/03/29 11:30:01\n"
+                     "2020年,某区坚持依法行政,全面推进法治政府建设。")
+    assert got.published.startswith("2021-03-29")
+    labelled = parse_text("某区召开法治讲座\n发布时间:2021-03-08 更新时间:2021-04-01\n某区司法局组织开展法治讲座。")
+    assert labelled.published.startswith("2021-03-08")
