@@ -97,6 +97,23 @@ def _unit_at(norm: str, num: Number) -> Unit | None:
     return None
 
 
+BARE = Unit("", "count")
+
+
+def _bare_count(norm: str, num: Number, clause: tuple[int, int]) -> Unit | None:
+    """总阅读量约287.3万, 注册用户突破800万: a number scaled by 万/亿 with no measure word, ending its
+    clause after a quantity noun, is a count with no unit."""
+    if num.end != clause[1] or norm[num.end - 1:num.end] not in ("万", "亿"):
+        return None
+    return BARE if _quantity_re().search(norm, clause[0], num.start) else None
+
+
+@functools.cache
+def _quantity_re() -> re.Pattern[str]:
+    m = load("markers")["bare_counts"]
+    return re.compile(rf"(?:{'|'.join(m['nouns'])})(?:{'|'.join(longest_first(m['verbs']))})*$")
+
+
 def _is_label(norm: str, num: Number) -> bool:
     """Ordinals, parts of labels and formulas, codes like G20."""
     prev = norm[num.start - 1:num.start] if num.start else ""
@@ -133,6 +150,8 @@ def _growth_verbs() -> tuple[str, ...]:
 
 def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None) -> Hit | None:
     unit = _unit_at(norm, num)
+    if unit is None:
+        unit = _bare_count(norm, num, clause)
     if unit is None or _is_label(norm, num):
         return None
     end = num.end + (0 if num.percent else len(unit.word))
@@ -152,10 +171,22 @@ def _rank_re() -> re.Pattern[str]:
     return re.compile(rf"(?:(?:{verbs})了?(?:{scopes})?|(?:{scopes}))(?:的)?第(\d+|[一二三四五六七八九十]+)(位|名)?")
 
 
+@functools.cache
+def _first_place_re() -> re.Pattern[str]:
+    m = load("markers")
+    verbs = "|".join(longest_first(m["rank_verbs"]))
+    scopes = "|".join(longest_first(m["rank_scopes"]))
+    return re.compile(rf"(?:{verbs})了?(?:{scopes})?(?:的)?({'|'.join(m['first_place'])})")
+
+
 def rank_hits(norm: str, a: int, b: int) -> list[Hit]:
-    """位居全市第一, 排名第2位, 位列全国第六: rank N, unit 位."""
+    """位居全市第一, 排名第2位, 位列全国第六: rank N, unit 位; 居全省首位: rank 1."""
     hits: list[Hit] = []
-    if norm.find("第", a, b) < 0:  # every rank phrase holds 第
+    if norm.find("首", a, b) >= 0 or norm.find("榜", a, b) >= 0:
+        for m in _first_place_re().finditer(norm, a, b):
+            num = Number(m.start(1), m.end(1), 1.0, arabic=False)
+            hits.append(Hit(num, "位", "rank", m.end(), None, start=m.start()))
+    if norm.find("第", a, b) < 0:  # every other rank phrase holds 第
         return hits
     for m in finditer(_rank_re(), norm, a, b):
         if not m.group(2) and norm[m.end():m.end() + 1] in load("markers")["rank_not_followed"]:

@@ -140,9 +140,19 @@ def name(pre: str, post: str, previous: str | None = None) -> str:
     after = _head(post)
     if after and (not base or not has_noun(base) or (toks and toks[-1][1] == "v" and has_noun(after))):
         base = base + after
-    if previous and _bare(base):
+    if previous and (_bare(base) or is_share(base) or 0 < len(base) <= 2):
+        # 同比增长11.55%, 占总量的38%, (政务服务事项109项,)办理492件: of the sentence's previous metric
+        # (a name of one or two characters says too little alone)
         base = previous + base
     return strip_trail(_cut(base)) if base else ""
+
+
+SHARE = re.compile(r"^占(?:比|总量|总数|总额|全部|全市|全区|全县|全省|总|到|据)")
+
+
+def is_share(name: str) -> bool:
+    """占总量的38%, 占比95.87%: a share of something the clause before names."""
+    return bool(SHARE.match(name))
 
 
 def subject(name: str) -> str:

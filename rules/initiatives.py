@@ -19,6 +19,7 @@ import functools
 import re
 
 from rules.numbers import normalize
+from rules.region import places, stems
 from rules.records import Initiative
 from rules.segment import words
 from rules.tables import load, longest_first
@@ -27,6 +28,8 @@ from rules.text import CLAUSE_END, body_end, clip, finditer, inside, quoted_span
 TITLE = re.compile(r"《([^《》\n]{2,80})》")
 FOREIGN = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市|县|区))")
 QUOTE_OPENING = re.compile(r"[“\"「]")
+GENERIC_NAME = re.compile(r"^一[件类张个份单码网窗业]?[\u4e00-\u9fff]{0,2}$")
+"""“一类事”, “一清单”, “一件事”: names that say nothing without the words before their quote."""
 """Where QUOTED_LABEL's quoted alternative starts."""
 CLAUSE_MARK = CLAUSE_END
 PUNCT = re.compile(r"[,;:。!?、“”\"《》「」()\s]")
@@ -78,6 +81,12 @@ def _issued_before(norm: str, start: int) -> bool:
     return not any(actor in before for actor in r["other_actors"])
 
 
+def _own(norm: str, start: int) -> bool:
+    """市委市政府《…》, 我市出台的《…》: this government's own body names the document."""
+    before = norm[max(_clause_start(norm, start), start - 10):start].rstrip("的")
+    return before.endswith(tuple(_rules("documents")["own_actors"]))
+
+
 def _issued_after(norm: str, start: int, end: int) -> bool:
     r = _rules("documents")
     tail = norm[end:end + 16].lstrip("已经于近日")
@@ -86,9 +95,12 @@ def _issued_after(norm: str, start: int, end: int) -> bool:
 
 
 def _foreign(name: str, place: str | None) -> bool:
-    """《山东省…》 is the province's; 《济南市…》 in a release about 滨州 is another city's."""
+    """《山东省…》 is the province's; 《济南市…》 in a release about 滨州 is another city's; but
+    《宝鸡市陈仓区…》 in a release about 陈仓区 names the region itself after its city."""
     m = FOREIGN.match(name)
-    return m is not None and (m.group(1).endswith("省") or bool(place) and place not in m.group(1))
+    if m is None or place and place in name[:12]:
+        return False
+    return m.group(1).endswith("省") or bool(place) and place not in m.group(1)
 
 
 def _place(region: str | None) -> str | None:
@@ -106,7 +118,8 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
         name = repair_years(text[m.start(1):m.end(1)].strip())
         chained = last_end >= 0 and (m.start() == last_end or norm[last_end:m.start()].strip() in chain)
         local = bool(place and place in name)
-        issued = chained or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
+        issued = (chained or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
+                  or _own(norm, m.start()))
         last_end = m.end() if issued else -10
         if (local or issued) and not is_national(name) and not _foreign(name, place):
             out.append(Initiative(name, "document", _evidence(text, norm, m.start(), m.end())))
@@ -123,7 +136,7 @@ def models(text: str, norm: str) -> list[Initiative]:
     for m in finditer(QUOTED_LABEL, norm, opening=None if "+" in norm else QUOTE_OPENING):
         s = system.match(norm, m.end())
         if s:
-            name = text[m.start():m.end()].strip("“”\"「」") + text[s.start():s.end()]
+            name = text[m.start():m.end()].strip("“”\"「」") + text[s.start():s.end()].removeprefix("的")
             out.append(Initiative(name, "model", _evidence(text, norm, m.start(), s.end())))
     return out
 
@@ -145,8 +158,11 @@ def _description(name: str) -> bool:
 
 
 def _launched(norm: str, a: int, b: int) -> bool:
-    """A programme noun right after the quote, or a launching verb before it in the clause."""
+    """A programme noun right after the quote (or ending the name itself), a launching verb before it in
+    the clause, or a recognition right after it (“…新模式”获评…, “X”入选…)."""
     r = _rules("programs")
+    if norm[a + 1:b - 1].endswith(tuple(r["nouns"])) or norm.startswith(tuple(r["recognised"]), b):
+        return True
     after = norm[b:b + r["noun_window"]]
     stop = PUNCT.search(after)
     after = after[:stop.start()] if stop else after
@@ -163,7 +179,7 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
     for a, b in spans:
         if norm[a] not in "“「『\"":
             continue
-        name = text[a + 1:b - 1].strip()
+        name = _completed(text, norm, a, text[a + 1:b - 1].strip())
         if not (r["min_len"] <= len(name) <= r["max_len"]) or not re.search(r"[\u4e00-\u9fff]", name):
             continue
         if QUOTED_LABEL.fullmatch(norm[a:b]) or _slogan(name) or _honour(norm, a, name) or _description(name):
@@ -171,6 +187,20 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         if _launched(norm, a, b):
             out.append(Initiative(name, "program", _evidence(text, norm, a, b)))
     return out
+
+
+def _completed(text: str, norm: str, a: int, name: str) -> str:
+    """电竞产业服务“一类事”: a generic 一-name (一类事, 一清单, 一件事) is completed by the words right before
+    its quote, back to a mark, a number or a verb that opens the phrase (推出, 打造…); kept only when at
+    least two characters long (省级3项“一件事” stays 一件事)."""
+    if not GENERIC_NAME.match(name):
+        return name
+    r = _rules("programs")
+    head = norm[max(_clause_start(norm, a), a - r["prefix_max"]):a]
+    cut = max((head.rfind(stop) + len(stop) for stop in r["prefix_stops"] if stop in head), default=0)
+    run = re.search(r"[\u4e00-\u9fff]*$", head[cut:])
+    prefix = run.group(0) if run else ""
+    return text[a - len(prefix):a] + name if len(prefix) >= 2 else name
 
 
 def _parts(s: str) -> list[str]:
@@ -188,7 +218,8 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
     """成立峄城区金融矛盾纠纷调解委员会, 建立法治指数评估体系: named bodies and systems without quotes."""
     r = _rules("bare_programs")
     verbs = "|".join(longest_first(r["verbs"]))
-    suffix = re.compile(rf"^.*?(?:{'|'.join(longest_first(r['suffixes']))})")
+    suffix = re.compile(rf"^.*?(?:{'|'.join(longest_first(r['suffixes'] + r['named_suffixes']))})"
+                        rf"(?![{r['not_after']}])")
     out = []
     for m in re.finditer(rf"(?:{verbs})了?", norm):
         end = CLAUSE_MARK.search(norm, m.end())
@@ -202,10 +233,15 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
             counted = bool(re.search(r"\d", norm[start + len(name):stop]))  # 建成服务中心3215个: a kind, not a name
             if (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(name.replace("(", "").replace(")", ""))
                     and not re.match(r"[一二两三四五六七八九十0-9以在对为于]", name) and not inside(spans, start)
-                    and not counted):
+                    and not counted and (name.endswith(tuple(r["suffixes"])) or _proper(name))):
                 out.append(Initiative(text[start:start + len(name)], "program",
                                       _evidence(text, norm, start, start + len(name))))
     return out
+
+
+def _proper(name: str) -> bool:
+    """A name holding a place (永嘉县…机制, 武汉城市圈…机制): a proper name, not a kind of mechanism."""
+    return bool(places(name)) or any(name.startswith(stem) for stem in (name[:2], name[:3]) if stem in stems())
 
 
 def _dedupe(items: list[Initiative]) -> list[Initiative]:

@@ -111,6 +111,8 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
             span = None
             if not name and prev:  # 在2021年度全省考核中,我市位列全省第2名: the subject is the clause before
                 name, span = ind.name(norm[prev[0]:prev[1]], ""), (prev[0], clause[1])
+            elif prev and not previous and ind.is_share(name):  # 不见面审批事项2369项,占比95.87%
+                name, span = ind.name(norm[prev[0]:prev[1]], "") + name, (prev[0], clause[1])
             out.extend((h, n, s) for n, s in shared(norm, pre, name, clause, prev) or [(name, span)])
         previous = out[-1][1] if ind.has_noun(out[-1][1]) else previous
         left = h.end

@@ -15,12 +15,12 @@ import functools
 import re
 
 from rules import indicator as ind
-from rules.hits import Hit, clause_hits, units
+from rules.hits import Hit, _first_place_re, clause_hits, units
 from rules.listing import expand
 from rules.numbers import Number, find_numbers, normalize
 from rules.records import Metric
-from rules.tables import load
-from rules.text import body_end, clauses, clip, finditer, quoted_spans, sentences
+from rules.tables import load, longest_first
+from rules.text import body_end, clauses, clip, finditer, inside, quoted_spans, sentences
 
 SECTION = re.compile(r"(?m)^[ \t]*[一二三四五六七八九十]+、")
 """A top-level section heading: 三、…"""
@@ -38,7 +38,11 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
     end = body_end(norm)
     body = norm[:end]
     protected = quoted_spans(norm)
-    nums = [n for n in find_numbers(body) if _may_count(norm, n)]
+    context = context_spans(body)
+    nums = [n for n in find_numbers(body) if _may_count(norm, n) and not (context and inside(context, n.start))]
+    firsts = [m.start() for m in _first_place_re().finditer(body)] if "首" in body or "榜" in body else []
+    if firsts:  # 居全省首位: a rank with no numeral; its sentence and clause must not be skipped
+        nums = sorted(nums + [Number(p, p + 2, 1.0, arabic=False) for p in firsts], key=lambda n: n.start)
     starts = [n.start for n in nums]
     # one pass each over the whole text, then sliced per sentence: clause and period marks never
     # straddle a sentence mark, so these are the spans a scan of each sentence would find
@@ -120,6 +124,20 @@ def _may_count(norm: str, num: Number) -> bool:
 @functools.cache
 def unit_starts() -> frozenset[str]:
     return frozenset(u.word[0] for u in units()) | {"%"}
+
+
+def context_spans(norm: str) -> list[tuple[int, int]]:
+    """Parentheses giving a higher level's figure for comparison: (全国仅命名50个综合地区)."""
+    if "(" not in norm:
+        return []
+    return [m.span() for m in _context_re().finditer(norm)]
+
+
+@functools.cache
+def _context_re() -> re.Pattern[str]:
+    m = load("markers")
+    scopes, limits = "|".join(m["context_scopes"]), "|".join(longest_first(m["context_words"]))
+    return re.compile(rf"\((?:{scopes})[^()\n]{{0,6}}?(?:{limits})[^()\n]{{0,40}}\)")
 
 
 def plan_sections(norm: str) -> list[tuple[int, int]]:

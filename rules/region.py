@@ -80,6 +80,11 @@ def gazetteer() -> Gazetteer:
                      max(map(len, parents)))
 
 
+def stems() -> dict[str, str]:
+    """Place names without their suffix, where only one division has that stem: 武汉 → 武汉市."""
+    return gazetteer().stems
+
+
 def known(name: str) -> bool:
     """Whether ``name`` is a division in the gazetteer (峄城区, 枣庄市, 山东省)."""
     return name in gazetteer().parents
