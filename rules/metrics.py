@@ -151,8 +151,12 @@ def plan_sections(norm: str) -> list[tuple[int, int]]:
 
 def is_plan(norm: str, sent: tuple[int, int], plans: list[tuple[int, int]]) -> bool:
     """A target (力争…保持在10%以上) or a sentence inside a plan section."""
-    markers = load("markers")["plans"]["words"]
-    return any(a <= sent[0] < b for a, b in plans) or any(w in norm[sent[0]:sent[1]] for w in markers)
+    return any(a <= sent[0] < b for a, b in plans) or _plan_words().search(norm, *sent) is not None
+
+
+@functools.cache
+def _plan_words() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, longest_first(load("markers")["plans"]["words"]))))
 
 
 @functools.cache
