@@ -32,8 +32,11 @@ GENERIC_NAME = re.compile(r"^一[件类张个份单码网窗业]?[\u4e00-\u9fff]
 """“一类事”, “一清单”, “一件事”: names that say nothing without the words before their quote."""
 """Where QUOTED_LABEL's quoted alternative starts."""
 CLAUSE_MARK = CLAUSE_END
+CLAUSE_MARKS = ";:。!?\n,"
+"""The characters CLAUSE_MARK can match."""
 PUNCT = re.compile(r"[,;:。!?、“”\"《》「」()\s]")
 LABEL = r"[0-9NnX]+(?:\+[0-9NnX]+)+|[一二三四五六七八九十]+(?:\+[一二三四五六七八九十N]+)+"
+LABEL_CHARS = frozenset("0123456789NnX一二三四五六七八九十")
 QUOTED_LABEL = re.compile(rf"[“\"「](?:{LABEL}|[一二三四五六七八九十]{{2,4}}|[0-9]{{2,5}})[”\"」]"
                           rf"|(?<![0-9A-Za-z+])(?:{LABEL})")
 
@@ -52,8 +55,16 @@ def _slogans() -> frozenset[str]:
 
 
 def _clause_start(norm: str, pos: int) -> int:
-    starts = [m.end() for m in CLAUSE_MARK.finditer(norm, max(0, pos - 120), pos)]
-    return starts[-1] if starts else max(0, pos - 120)
+    """Just past the last clause mark before ``pos`` (looking back 120 characters at most)."""
+    low = max(0, pos - 120)
+    while pos > low:
+        i = max(norm.rfind(mark, low, pos) for mark in CLAUSE_MARKS)
+        if i < 0:
+            break
+        if CLAUSE_MARK.match(norm, i):  # not the comma of 12,000
+            return i + 1
+        pos = i
+    return low
 
 
 def _evidence(text: str, norm: str, a: int, b: int) -> str:
@@ -132,12 +143,32 @@ def models(text: str, norm: str) -> list[Initiative]:
     systems = "|".join(longest_first(r["systems"]))
     system = re.compile(rf"[^,;:。!?、“”\"《》\s]{{0,{r['system_window']}}}?(?:{systems})")
     out = []
-    # an unquoted label holds a +: without one in the text, only a quote can open a match
-    for m in finditer(QUOTED_LABEL, norm, opening=None if "+" in norm else QUOTE_OPENING):
+    for m in _labels(norm):
         s = system.match(norm, m.end())
         if s:
             name = text[m.start():m.end()].strip("“”\"「」") + text[s.start():s.end()].removeprefix("的")
             out.append(Initiative(name, "model", _evidence(text, norm, m.start(), s.end())))
+    return out
+
+
+def _labels(norm: str) -> list[re.Match[str]]:
+    """QUOTED_LABEL's matches, left to right: tried at each quote, and (an unquoted label holds a +) at
+    the start of the run of label characters before each +."""
+    found = [m for m in (QUOTED_LABEL.match(norm, q.start()) for q in QUOTE_OPENING.finditer(norm)) if m]
+    p = norm.find("+")
+    while p >= 0:
+        start = p
+        while start > 0 and norm[start - 1] in LABEL_CHARS:
+            start -= 1
+        m = QUOTED_LABEL.match(norm, start) if start < p else None
+        if m:
+            found.append(m)
+        p = norm.find("+", max(p + 1, m.end() if m else 0))
+    found.sort(key=lambda m: m.start())
+    out: list[re.Match[str]] = []
+    for m in found:
+        if not out or m.start() >= out[-1].end():
+            out.append(m)
     return out
 
 
@@ -218,18 +249,19 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
     """成立峄城区金融矛盾纠纷调解委员会, 建立法治指数评估体系: named bodies and systems without quotes."""
     r = _rules("bare_programs")
     verbs = "|".join(longest_first(r["verbs"]))
-    suffix = re.compile(rf"^.*?(?:{'|'.join(longest_first(r['suffixes'] + r['named_suffixes']))})"
-                        rf"(?![{r['not_after']}])")
+    suffix = _suffix_re()
     out = []
-    for m in re.finditer(rf"(?:{verbs})了?", norm):
+    for m in _verbs_re(verbs).finditer(norm):
         end = CLAUSE_MARK.search(norm, m.end())
         pos = m.end()
         stop = end.start() if end else len(norm)
+        if not suffix.search(norm, pos, stop):  # no name ends in this clause: spare the segmenting
+            continue
         for part in _parts(norm[pos:stop]):
             start = norm.find(part, pos)
             pos = start + len(part)
-            s = suffix.match(part)
-            name = s.group(0) if s else ""
+            s = suffix.search(part)
+            name = part[:s.end()] if s else ""
             counted = bool(re.search(r"\d", norm[start + len(name):stop]))  # 建成服务中心3215个: a kind, not a name
             if (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(name.replace("(", "").replace(")", ""))
                     and not re.match(r"[一二两三四五六七八九十0-9以在对为于]", name) and not inside(spans, start)
@@ -237,6 +269,18 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
                 out.append(Initiative(text[start:start + len(name)], "program",
                                       _evidence(text, norm, start, start + len(name))))
     return out
+
+
+@functools.cache
+def _verbs_re(verbs: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{verbs})了?")
+
+
+@functools.cache
+def _suffix_re() -> re.Pattern[str]:
+    r = _rules("bare_programs")
+    ends = "|".join(longest_first(r["suffixes"] + r["named_suffixes"]))
+    return re.compile(rf"(?:{ends})(?![{r['not_after']}])")
 
 
 def _proper(name: str) -> bool:
