@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.article import parse_article  # noqa: E402
 from crawler.records import FetchedPage  # noqa: E402
-from rules import indicator, segment  # noqa: E402
+from rules import compiled, indicator, segment  # noqa: E402
 from rules.extract import extract, preload  # noqa: E402
 
 PLACES = ["黄石市", "大冶市", "阳新县", "济南市", "历下区", "章丘区", "滨州市", "沾化区", "博兴县", "枣庄市", "峄城区",
@@ -161,7 +161,8 @@ def main(argv: list[str]) -> None:
         rate = statistics.median(r[0] for r in rates)
         parse_ms, extract_ms = statistics.median(r[1] for r in rates), statistics.median(r[2] for r in rates)
         print(f"{rate:.0f} articles/s per core ({label}; median of {rounds} rounds of {n}, "
-              f"~{chars:.0f} characters each): parse {parse_ms:.2f} ms, extract {extract_ms:.2f} ms per article")
+              f"~{chars:.0f} characters each): parse {parse_ms:.2f} ms, extract {extract_ms:.2f} ms per article; "
+              f"rules compiled: {', '.join(compiled()) or 'none'}")
 
 
 if __name__ == "__main__":
