@@ -62,7 +62,8 @@ TITLE_SPLIT_RE = re.compile(r"\s*(?:[|_—–－｜]+|(?<!\d)-|-(?!\d)|\s-\s)\s*
 HEADER_WINDOW = 8
 """How many lines after the title may hold the date/source line."""
 
-PRIMARY_DATE_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发表时间|发文日期)\s*[:：]\s*")
+PRIMARY_DATE_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布时期|发表时间|发文日期)\s*[:：]\s*")
+SALUTATION_RE = re.compile(r"(?:政府|党委|[市区县州]委|人大|常委会|委员会|办公室|领导)")
 GENERIC_DATE_LABEL_RE = re.compile(r"(?<!更新)(?<!修改)(?<!成文)(?<!截止)(?<!办结)(?:时间|日期)\s*[:：]\s*")
 """时间/日期, but not 更新时间 (updated), 成文日期 (signed), 截止时间 (deadline)…"""
 UPDATED_LABEL_RE = re.compile(r"(?:更新时间|更新日期)\s*[:：]\s*")
@@ -226,9 +227,9 @@ def parse_text(text: str, *, url: str = "") -> Article:
     at = _title_at(lines)
     title = collapse_title(lines[at]) if at >= 0 else ""
     lead = at + 1
-    while lead < min(len(lines), at + 1 + 3) and _header_line(lines[lead]):
+    while lead < min(len(lines), at + 1 + 3) and (_header_line(lines[lead]) or _salutation(lines[lead])):
         lead += 1
-    header = lines[max(0, at) : lead]
+    header = lines[max(0, at) : lead] if at >= 0 else [""] + lines[:lead]  # [0]: the (missing) title
     body = "\n".join(clean_lines(lines[lead:]))
     if cjk_count(body) == 0:
         raise EmptyPage(url or "<text>", "no body text")
@@ -242,14 +243,19 @@ def _title_at(lines: list[str]) -> int:
     for i, line in enumerate(lines[:HEADER_WINDOW]):
         if _headline(line):
             return i
-        if _paragraph(line):
+        if _paragraph(line) or _salutation(line):
             return -1
     return -1
 
 
+def _salutation(line: str) -> bool:
+    """福州市人民政府:, 县委: — the body a report is addressed to, not its title nor its subject."""
+    return len(line) <= 40 and line.rstrip().endswith((":", ":")) and bool(SALUTATION_RE.search(line))
+
+
 def _headline(line: str) -> bool:
     flat = collapse_ws(line)
-    return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!"))
+    return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!", ":", ":"))
             and not INFO_LABEL_RE.search(flat) and not DATE_RE.search(flat) and not in_nav(flat))
 
 

@@ -81,7 +81,7 @@ def _units_by_first() -> dict[str, tuple[Unit, ...]]:
 def _unit_at(norm: str, num: Number) -> Unit | None:
     if num.percent:
         return PERCENT
-    pos = num.end
+    pos = num.end + _gap(norm, num)
     for u in _units_by_first().get(norm[pos:pos + 1], ()):  # longest first: 个工作日 before 个
         if not norm.startswith(u.word, pos) or (u.arabic_only and not num.arabic):
             continue
@@ -112,6 +112,14 @@ def _bare_count(norm: str, num: Number, clause: tuple[int, int]) -> Unit | None:
 def _quantity_re() -> re.Pattern[str]:
     m = load("markers")["bare_counts"]
     return re.compile(rf"(?:{'|'.join(m['nouns'])})(?:{'|'.join(longest_first(m['verbs']))})*$")
+
+
+def _gap(norm: str, num: Number) -> int:
+    """召开会议 1 次: text converted from PDF puts a space around numbers; one space before the unit is
+    skipped (only when a space stands before the number too: 1 次, not 2023 年度)."""
+    if norm[num.end:num.end + 1] == " " and num.start > 0 and norm[num.start - 1] == " ":
+        return 1
+    return 0
 
 
 def _is_label(norm: str, num: Number) -> bool:
@@ -154,7 +162,7 @@ def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None)
         unit = _bare_count(norm, num, clause)
     if unit is None or _is_label(norm, num):
         return None
-    end = num.end + (0 if num.percent else len(unit.word))
+    end = num.end + (0 if num.percent else _gap(norm, num) + len(unit.word))
     if _names_a_set(norm, num, end, clause[1]):
         return None
     if unit.word == "日" and is_damaged_date(norm[num.start:num.end], published):

@@ -143,7 +143,7 @@ def name(pre: str, post: str, previous: str | None = None) -> str:
     if previous and (_bare(base) or is_share(base) or 0 < len(base) <= 2):
         # 同比增长11.55%, 占总量的38%, (政务服务事项109项,)办理492件: of the sentence's previous metric
         # (a name of one or two characters says too little alone)
-        base = previous + base
+        base = subject(previous) + base
     return strip_trail(_cut(base)) if base else ""
 
 

@@ -113,7 +113,8 @@ def _scanners() -> tuple[re.Pattern[str], ...]:
     inside = "|".join(map(re.escape, longest_first(load("markers")["approx"]["inside"])))
     tail = rf"(?P<inside>{inside})?(?P<late>{LATE})?"
     return (
-        re.compile(rf"(?P<num>{ARABIC_SCAN})(?P<scale>千万|百万|万亿|万|亿|千)?(?P<inside>{inside})?"
+        # 办理 1.3 万件: text converted from PDF may put a space between a numeral and its scale
+        re.compile(rf"(?P<num>{ARABIC_SCAN})(?: (?=[万亿千余多]))?(?P<scale>千万|百万|万亿|万|亿|千)?(?P<inside>{inside})?"
                    rf"(?(scale)|(?P<late>{LATE})?)"),
         re.compile(rf"(?P<cn>{CHINESE}){tail}"),
         re.compile(rf"百分之(?P<pnum>{ARABIC}|{CHINESE}){tail}"),

@@ -45,11 +45,39 @@ TITLE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,8})[:|]")
 """滨州:打造法治政府全新样板 — a place stem heading a title."""
 
 
+ETHNIC = re.compile(
+    "(?:" + "|".join(sorted((
+        "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
+        "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
+        "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
+        "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+        "各"), key=len, reverse=True)) + ")族")
+"""The peoples named in autonomous divisions: 镇宁布依族苗族自治县 is written 镇宁自治县 or 镇宁县."""
+AUTONOMOUS = re.compile(rf"^(.+?)(?:{ETHNIC.pattern})+自治(县|州|旗)$")
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     parents: dict[str, frozenset[str]]  # name → names of its parents (several when the name is shared)
     stems: dict[str, str]  # 峄城 → 峄城区, when only one division has that stem
     longest: int
+    aliases: dict[str, str]  # 镇宁自治县, 镇宁县 → 镇宁布依族苗族自治县 (short forms of autonomous divisions)
+
+
+def _aliases(names: dict[str, frozenset[str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in names:
+        m = AUTONOMOUS.match(name)
+        if m:
+            for short in (f"{m[1]}自治{m[2]}", f"{m[1]}{m[2]}"):
+                if short not in names:
+                    out[short] = name
+    return out
+
+
+def canonical(name: str) -> str:
+    """The gazetteer's name for ``name``: 金平县 → 金平苗族瑶族傣族自治县; other names unchanged."""
+    return gazetteer().aliases.get(name, name)
 
 
 def _stem(name: str) -> str:
@@ -75,9 +103,9 @@ def gazetteer() -> Gazetteer:
     stems: dict[str, list[str]] = {}
     for name in parents:
         stems.setdefault(_stem(name), []).append(name)
-    return Gazetteer({n: frozenset(p) for n, p in parents.items()},
-                     {s: ns[0] for s, ns in stems.items() if len(ns) == 1 and s != ns[0]},
-                     max(map(len, parents)))
+    frozen = {n: frozenset(p) for n, p in parents.items()}
+    return Gazetteer(frozen, {s: ns[0] for s, ns in stems.items() if len(ns) == 1 and s != ns[0]},
+                     max(map(len, parents)), _aliases(frozen))
 
 
 def stems() -> dict[str, str]:
@@ -87,12 +115,12 @@ def stems() -> dict[str, str]:
 
 def known(name: str) -> bool:
     """Whether ``name`` is a division in the gazetteer (峄城区, 枣庄市, 山东省)."""
-    return name in gazetteer().parents
+    return canonical(name) in gazetteer().parents
 
 
 def parent_of(name: str) -> str | None:
     """The city (or province) directly above ``name``; None if unknown, top-level or ambiguous."""
-    ups = gazetteer().parents.get(name)
+    ups = gazetteer().parents.get(canonical(name))
     return next(iter(ups)) if ups and len(ups) == 1 else None
 
 
@@ -101,6 +129,7 @@ def covers(area: str, name: str) -> bool:
 
     A shared name (市中区) is inside ``area`` when any division of that name is.
     """
+    area, name = canonical(area), canonical(name)
     if area == name:
         return True
     todo, seen = [name], set()
@@ -126,7 +155,7 @@ def places(s: str) -> list[str]:
         for n in range(min(g.longest, end), 1, -1):
             cand = s[end - n:end]
             short = n == 2 and end > 2 and "\u4e00" <= s[end - 3] <= "\u9fff" and s[end - 3] not in SHORT_AFTER
-            if cand in g.parents and cand not in GENERIC and not short:
+            if (cand in g.parents or cand in g.aliases) and cand not in GENERIC and not short:
                 if found and end - n < found[-1][1]:  # 山东省 then 东省: keep the first
                     break
                 found.append((end - n, end))
@@ -152,9 +181,16 @@ def _title_places(title: str) -> list[str]:
 
 
 def resolve_region(text: str, title: str, configured: str | None, source: str = "") -> str | None:
-    """The region a release is about: named in its title, source line or lead, else ``configured``."""
+    """The region a release is about: named in its title, source line or lead, else ``configured``.
+
+    In the title and source line the most specific place wins (中共峄城区委 峄城区人民政府); in the lead,
+    the first place named outside 《》 (长治市司法局…, not a district it mentions later; 按照《眉山市…方案》
+    names another level's document), a chain like 山东省滨州市沾化区 read to its end. With none of these
+    and no configured region: the place the body names most, of the level the lead speaks as (我县,
+    县委 → a county)."""
     title, lead = normalize(title or ""), normalize(text[:LEAD])
-    for k, cands in enumerate((_title_places(title), places(normalize(source or "")), places(lead))):
+    lead_places = _first_place(TITLES.sub(lambda m: " " * len(m.group(0)), lead))
+    for k, cands in enumerate((_title_places(title), places(normalize(source or "")), lead_places)):
         if k and configured and known(configured):
             # a lead that mentions another city (学习借鉴济南市经验) does not move the release there
             cands = [c for c in cands if covers(configured, c)]
@@ -163,15 +199,41 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
             return best
     if configured:
         return configured  # 我市, 本市, 全区 or no place named: the site's own region
-    return _most_named(normalize(text))
+    return _most_named(normalize(text), _speaking_level(lead))
 
 
-def _most_named(text: str) -> str | None:
-    """With no title, source, lead or configured region to go by: the place the body names most often
-    (the most specific of those named equally often), or None if it names none."""
+TITLES = re.compile(r"《[^《》\n]{0,80}》")
+SELF_LEVEL = re.compile(r"我([市区县])|(?<![省州])([市区县])(?:委|人民政府|政府)")
+
+
+def _first_place(lead: str) -> list[str]:
+    """The first place named in the lead, read to the end of a chain (山东省滨州市沾化区 → 沾化区)."""
+    found = places(lead)
+    if not found:
+        return []
+    first, at = found[0], lead.find(found[0])
+    for name in found[1:]:
+        if lead.startswith(name, at + len(first)):
+            first, at = name, at + len(first)
+        else:
+            break
+    return [first]
+
+
+def _speaking_level(lead: str) -> str | None:
+    """我县, 县委, 县人民政府 → 县: the level of government the release speaks as."""
+    m = SELF_LEVEL.search(lead)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def _most_named(text: str, level: str | None) -> str | None:
+    """The place the body names most often (of ``level``, 市/区/县, when one is given and named; the most
+    specific of those named equally often), or None if it names none."""
     counts: dict[str, int] = {}
     for name in places(text):
         counts[name] = counts.get(name, 0) + 1
+    if level and any(n.endswith(level) for n in counts):
+        counts = {n: c for n, c in counts.items() if n.endswith(level)}
     if not counts:
         return None
     top = max(counts.values())

@@ -350,3 +350,18 @@ def test_text_updated_time_is_the_date_when_nothing_else_is() -> None:
     assert got.published.startswith("2021-03-29")
     labelled = parse_text("某区召开法治讲座\n发布时间:2021-03-08 更新时间:2021-04-01\n某区司法局组织开展法治讲座。")
     assert labelled.published.startswith("2021-03-08")
+
+
+def test_text_salutation_is_neither_title_nor_subject() -> None:
+    got = parse_text("\n\n福州市人民政府:\n2023年,罗源县坚持依法行政,全年办理行政复议案件36件。")
+    assert got.title == ""
+    assert got.text.startswith("2023年,罗源县")
+    assert "福州市人民政府" not in got.text
+
+
+def test_text_date_line_without_a_title_is_the_date() -> None:
+    got = parse_text("\n某某日报客户端 2025-08-28 17:00:11\n8月28日,某市召开新闻发布会,介绍法治政府建设情况。")
+    assert got.published.startswith("2025-08-28")
+    assert got.text.startswith("8月28日")
+    labelled = parse_text("关于2024年度某市行政复议工作的报告\n发布时期:2025-08-20 信息来源:市人大\n全年新收案件二千余件。")
+    assert labelled.published.startswith("2025-08-20")
