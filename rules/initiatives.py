@@ -188,6 +188,18 @@ def _description(name: str) -> bool:
     return len(parts) >= 3 and all(len(p) <= 2 for p in parts)
 
 
+def _one_character_parts(name: str) -> bool:
+    return all(len(p) == 1 for p in name.split("、"))
+
+
+def _named_after(norm: str, b: int) -> bool:
+    """A programme noun close after the quote: “管、评、调”三位一体…工作法 names a method, not a list of verbs."""
+    r = _rules("programs")
+    after = norm[b:b + 2 * r["noun_window"]]
+    stop = PUNCT.search(after)
+    return any(noun in (after[:stop.start()] if stop else after) for noun in r["nouns"])
+
+
 def _launched(norm: str, a: int, b: int) -> bool:
     """A programme noun right after the quote (or ending the name itself), a launching verb before it in
     the clause, or a recognition right after it (“…新模式”获评…, “X”入选…)."""
@@ -213,7 +225,8 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         name = _completed(text, norm, a, text[a + 1:b - 1].strip())
         if not (r["min_len"] <= len(name) <= r["max_len"]) or not re.search(r"[\u4e00-\u9fff]", name):
             continue
-        if QUOTED_LABEL.fullmatch(norm[a:b]) or _slogan(name) or _honour(norm, a, name) or _description(name):
+        if (QUOTED_LABEL.fullmatch(norm[a:b]) or _slogan(name) or _honour(norm, a, name)
+                or _description(name) and not (_one_character_parts(name) and _named_after(norm, b))):
             continue
         if _launched(norm, a, b):
             out.append(Initiative(name, "program", _evidence(text, norm, a, b)))
