@@ -176,7 +176,7 @@ def _rank_re() -> re.Pattern[str]:
     m = load("markers")
     verbs = "|".join(longest_first(m["rank_verbs"]))
     scopes = "|".join(longest_first(m["rank_scopes"]))
-    return re.compile(rf"(?:(?:{verbs})了?(?:{scopes})?|(?:{scopes}))(?:的)?第(\d+|[一二三四五六七八九十]+)(位|名)?")
+    return re.compile(rf"(?:(?:{verbs})了?(?:{scopes})?|(?:{scopes}))(?:的)?第([0-9]+|[一二三四五六七八九十]+)(位|名)?")
 
 
 @functools.cache

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from rules.tables import load
 
-CLAUSE_END = re.compile(r"[;:。!?\n,](?!(?<=\d,)\d{3}(?!\d))")
+CLAUSE_END = re.compile(r"[;:。!?\n,](?!(?<=[0-9],)[0-9]{3}(?![0-9]))")
 r"""A clause mark: any of ``;:。!?`` or a line break, or a comma unless it separates digit groups
 (12,000: a digit before it, exactly three after). The pattern opens with the class of marks, so the
 regex engine jumps from candidate to candidate in C."""
@@ -84,7 +84,7 @@ def _tail_re() -> re.Pattern[str]:
     return re.compile(rf"(?m)^[\s\-·•]*(?:{words})")
 
 
-GLUED_YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)((?:19|20)\d\d)(?=年|\))")
+GLUED_YEARS = re.compile(r"(?<![0-9])((?:19|20)[0-9][0-9])((?:19|20)[0-9][0-9])(?=年|\))")
 
 
 def repair_years(s: str) -> str:
