@@ -4,7 +4,7 @@
 >>> from rules.numbers import find_numbers
 >>> norm = "申请材料、办理环节、办理时限分别压减40%、68%、50%"
 >>> [(n, h.num.value) for h, n, _ in expand(norm, (0, len(norm)), None,
-...                                        clause_hits(norm, (0, len(norm)), find_numbers(norm), [], None), None)]
+...                                        clause_hits(norm, (0, len(norm)), find_numbers(norm), [], None), [])]
 [('申请材料压减', 40.0), ('办理环节压减', 68.0), ('办理时限压减', 50.0)]
 
 * 分别 lists: items before 分别, as many numbers after it (counts must agree, else no split:

@@ -14,18 +14,10 @@ from pathlib import Path
 
 import pytest
 
-import rules
 
 MODULES = ["extract", "numbers", "text", "indicator", "hits", "listing", "metrics", "initiatives", "region",
            "tables", "segment", "canonical"]
 RULES = Path(__file__).resolve().parents[2] / "rules"
-WRONG_TYPES = {
-    "listing": "its example passes None as `earlier: list[str]`, which compiled code refuses (mypyc checks "
-               "annotated argument types at run time): the example should pass []",
-}
-"""Examples that break an annotation: pure Python lets them pass, compiled modules raise TypeError."""
-
-
 def docstring_tests(name: str) -> list[doctest.DocTest]:
     """One test per docstring (module, class, function, method) of ``rules/<name>.py``."""
     module = importlib.import_module(f"rules.{name}")
@@ -43,9 +35,7 @@ def docstring_tests(name: str) -> list[doctest.DocTest]:
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name: str, request: pytest.FixtureRequest) -> None:
-    if name in WRONG_TYPES and name in rules.compiled():  # still run: XPASS once the example is fixed
-        request.applymarker(pytest.mark.xfail(reason=WRONG_TYPES[name], strict=False))
+def test_docstring_examples(name: str) -> None:
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     for test in docstring_tests(name):
         runner.run(test)
