@@ -67,7 +67,8 @@ SALUTATION_RE = re.compile(r"(?:政府|党委|[市区县州]委|人大|常委会
 GENERIC_DATE_LABEL_RE = re.compile(r"(?<!更新)(?<!修改)(?<!成文)(?<!截止)(?<!办结)(?:时间|日期)\s*[:：]\s*")
 """时间/日期, but not 更新时间 (updated), 成文日期 (signed), 截止时间 (deadline)…"""
 UPDATED_LABEL_RE = re.compile(r"(?:更新时间|更新日期)\s*[:：]\s*")
-INFO_LABEL_RE = re.compile(r"(?:发布时间|发布日期|来源|供稿|时间|日期|作者|浏览|点击|字[体号]|打印)\s*[:：]|【[^】]{0,6}】")
+INFO_LABEL_RE = re.compile(
+    r"(?:发布时间|发布日期|来源|供稿|时间|日期|作者|浏览|点击|字[体号]|打印)\s*[:：]|【[^】]{0,6}】")
 """A labelled metadata field: a headline may say 发布 (…新闻发布会, …司法局发布…报告) but not 发布时间: …"""
 LEADING_DATE_RE = re.compile(r"^\s*[\[【(（]?\s*" + DATE_RE.pattern)
 SOURCE_RE = re.compile(r"(?:信息来源|文章来源|来源|供稿单位|供稿)\s*[:：]\s*(.+)")

@@ -19,11 +19,11 @@ import functools
 import re
 
 from rules.numbers import normalize
-from rules.region import places, stems
 from rules.records import Initiative
+from rules.region import places, stems
 from rules.segment import words
 from rules.tables import load, longest_first
-from rules.text import CLAUSE_END, body_end, clip, finditer, inside, quoted_spans, repair_years
+from rules.text import CLAUSE_END, body_end, clip, inside, quoted_spans, repair_years
 
 TITLE = re.compile(r"《([^《》\n]{2,80})》")
 FOREIGN = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市|县|区))")

@@ -114,8 +114,8 @@ def _scanners() -> tuple[re.Pattern[str], ...]:
     tail = rf"(?P<inside>{inside})?(?P<late>{LATE})?"
     return (
         # 办理 1.3 万件: text converted from PDF may put a space between a numeral and its scale
-        re.compile(rf"(?P<num>{ARABIC_SCAN})(?: (?=[万亿千余多]))?(?P<scale>千万|百万|万亿|万|亿|千)?(?P<inside>{inside})?"
-                   rf"(?(scale)|(?P<late>{LATE})?)"),
+        re.compile(rf"(?P<num>{ARABIC_SCAN})(?: (?=[万亿千余多]))?(?P<scale>千万|百万|万亿|万|亿|千)?"
+                   rf"(?P<inside>{inside})?(?(scale)|(?P<late>{LATE})?)"),
         re.compile(rf"(?P<cn>{CHINESE}){tail}"),
         re.compile(rf"百分之(?P<pnum>{ARABIC}|{CHINESE}){tail}"),
         re.compile(rf"上(?P<up>[百千万]){tail}"),
@@ -195,9 +195,11 @@ def find_numbers(text: str) -> list[Number]:
             continue
         if form == 0 and m.lastindex == 1:
             # the common case, a bare Arabic numeral: no scale, no 余, perhaps a marker before it
-            pre, a = _before(norm, start, floor) if start > floor and norm[start - 1] in _before_lasts() else (None, start)
+            marked = start > floor and norm[start - 1] in _before_lasts()
+            pre, a = _before(norm, start, floor) if marked else (None, start)
             digits = m.group(1)
-            num = Number(a, m.end(), float(digits.replace(",", "")) if len(digits) <= 28 else _scaled(digits, 1), pre)
+            value = float(digits.replace(",", "")) if len(digits) <= 28 else _scaled(digits, 1)
+            num = Number(a, m.end(), value, pre)
         else:
             num = _number(m, form, norm, floor)
         floor = m.end()

@@ -363,5 +363,6 @@ def test_text_date_line_without_a_title_is_the_date() -> None:
     got = parse_text("\n某某日报客户端 2025-08-28 17:00:11\n8月28日,某市召开新闻发布会,介绍法治政府建设情况。")
     assert got.published.startswith("2025-08-28")
     assert got.text.startswith("8月28日")
-    labelled = parse_text("关于2024年度某市行政复议工作的报告\n发布时期:2025-08-20 信息来源:市人大\n全年新收案件二千余件。")
+    labelled = parse_text("关于2024年度某市行政复议工作的报告\n发布时期:2025-08-20 信息来源:市人大\n"
+                          "全年新收案件二千余件。")
     assert labelled.published.startswith("2025-08-20")

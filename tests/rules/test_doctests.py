@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-
 MODULES = ["extract", "numbers", "text", "indicator", "hits", "listing", "metrics", "initiatives", "region",
            "tables", "segment", "canonical"]
 RULES = Path(__file__).resolve().parents[2] / "rules"

@@ -49,7 +49,8 @@ def test_places(text: str, found: list[str]) -> None:
 
 def test_with_nothing_to_go_by_the_place_the_body_names_most_wins() -> None:
     # no title, no source, a lead that says only 我区, no configured region
-    text = "2022年,我区坚持依法行政。\n" + "各项工作有序推进。" * 40 + "\n和平区法治政府建设取得新成效,和平区获评示范区。"
+    text = ("2022年,我区坚持依法行政。\n" + "各项工作有序推进。" * 40
+            + "\n和平区法治政府建设取得新成效,和平区获评示范区。")
     assert resolve_region(text, "", None) == "和平区"
     assert resolve_region(text, "", "沈阳市") == "沈阳市"  # a configured region beats a guess
     assert resolve_region("我区持续推进法治建设。", "", None) is None
