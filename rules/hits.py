@@ -26,7 +26,7 @@ LABEL_NEIGHBOURS = "+×*/xX·"
 MODEL_LABEL = re.compile(r"[“\"「]?[0-9N]+(?:\+[0-9N]+)+")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Unit:
     word: str
     kind: str
@@ -36,7 +36,7 @@ class Unit:
     not_after: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Hit:
     """A number that passed every test, with its unit; ``end`` is past the unit and any 以上/左右."""
 

@@ -37,7 +37,7 @@ ARABIC = r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Number:
     """A numeral found in text: ``value`` already scaled (4.6万 → 46000)."""
 

@@ -6,9 +6,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass
 class Metric:
-    """A number that reports a measured quantity.
+    """A number that reports a measured quantity (not frozen: compiled, a frozen record is built field by
+    field through ``object.__setattr__``, and extraction builds a hundred of these per release).
 
     ``value`` is in base units (6.43万户 → 64300, unit "户"); ``approx`` is "more", "near",
     "less" or None; ``kind`` is count, money, rate, duration, score, rank or growth;
