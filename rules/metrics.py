@@ -20,7 +20,7 @@ from rules.listing import expand
 from rules.numbers import Number, find_numbers, normalize
 from rules.records import Metric
 from rules.tables import load, longest_first
-from rules.text import body_end, clauses, clip, finditer, inside, quoted_spans, sentences
+from rules.text import body_end, clauses_and_sentences, clip, finditer, inside, quoted_spans, sentences
 
 SECTION = re.compile(r"(?m)^[ \t]*[一二三四五六七八九十]+、")
 """A top-level section heading: 三、…"""
@@ -46,13 +46,13 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
     starts = [n.start for n in nums]
     # one pass each over the whole text, then sliced per sentence: clause and period marks never
     # straddle a sentence mark, so these are the spans a scan of each sentence would find
-    cls = clauses(body)
+    cls, sents = clauses_and_sentences(body)
     cl_starts = [a for a, _ in cls]
     periods = [(m.start(), m.end(), m.group(0)) for m in finditer(ind.period_re(), body)]
     p_starts = [a for a, _, _ in periods]
     plans = plan_sections(body)
     out: list[Metric] = []
-    for sent in sentences(body):
+    for sent in sents:
         a, b = bisect.bisect_left(starts, sent[0]), bisect.bisect_left(starts, sent[1])
         if a < b and not is_plan(norm, sent, plans):  # a sentence without a numeral has no metric
             sent_cls = cls[bisect.bisect_left(cl_starts, sent[0]):bisect.bisect_left(cl_starts, sent[1])]

@@ -186,8 +186,9 @@ def _range(norm: str, low: Number, high: Number) -> Number:
 def find_numbers(text: str) -> list[Number]:
     """Every numeral in ``text`` with its approximation marker, in order."""
     norm = normalize(text)
-    matches = sorted(((m.start(), form, m) for form, pattern in enumerate(_scanners())
-                      for m in pattern.finditer(norm)), key=lambda t: t[0])
+    matches = [(m.start(), form, m) for form, pattern in enumerate(_scanners()) for m in pattern.finditer(norm)]
+    matches.sort()  # no two forms open at the same character: the positions alone decide
+    lasts = _before_lasts()
     found: list[Number] = []
     floor = 0
     for start, form, m in matches:
@@ -195,7 +196,7 @@ def find_numbers(text: str) -> list[Number]:
             continue
         if form == 0 and m.lastindex == 1:
             # the common case, a bare Arabic numeral: no scale, no 余, perhaps a marker before it
-            marked = start > floor and norm[start - 1] in _before_lasts()
+            marked = start > floor and norm[start - 1] in lasts
             pre, a = _before(norm, start, floor) if marked else (None, start)
             digits = m.group(1)
             value = float(digits.replace(",", "")) if len(digits) <= 28 else _scaled(digits, 1)
