@@ -20,6 +20,7 @@ import re
 from rules.region import places
 from rules.segment import is_noun, words
 from rules.tables import load, longest_first
+from rules.text import opening_class
 
 POST_MAX = 16
 """Characters kept from the words after the unit."""
@@ -45,6 +46,18 @@ def _trims() -> tuple[frozenset[str], list[str], int, re.Pattern[str]]:
 
 def period_re() -> re.Pattern[str]:
     return _trims()[3]
+
+
+@functools.cache
+def period_opening() -> re.Pattern[str] | None:
+    """Where a period expression can start in a whole text: the characters that open one (derived from
+    the patterns), a digit only at the head of a run of digits (2022年, 1-11月: no period starts inside a
+    number, and a text has hundreds of digits but few periods)."""
+    derived = opening_class(period_re())
+    if derived is None:
+        return None
+    # the class first (so the regex engine skips to candidates), then: not a digit right after a digit
+    return re.compile(rf"{derived.pattern}(?<![0-9][0-9])")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -48,7 +48,8 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
     # straddle a sentence mark, so these are the spans a scan of each sentence would find
     cls, sents = clauses_and_sentences(body)
     cl_starts = [a for a, _ in cls]
-    periods = [(m.start(), m.end(), m.group(0)) for m in finditer(ind.period_re(), body)]
+    periods = [(m.start(), m.end(), m.group(0))
+               for m in finditer(ind.period_re(), body, opening=ind.period_opening())]
     p_starts = [a for a, _, _ in periods]
     plans = plan_sections(body)
     out: list[Metric] = []

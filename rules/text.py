@@ -186,7 +186,7 @@ def _firsts(items: list) -> tuple[list[str] | None, bool]:
 _OPENINGS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
 
 
-def _opening(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+def opening_class(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """A class of every character a match of ``pattern`` can start with, or None if unknown."""
     # keyed by identity: hashing a compiled pattern hashes its whole code on every call
     known = _OPENINGS.get(id(pattern))
@@ -221,7 +221,7 @@ def finditer(pattern: re.Pattern[str], s: str, pos: int = 0, endpos: int | None 
     its opening characters finds the candidates first (several times faster on long text).
     """
     endpos = len(s) if endpos is None else endpos
-    opening = opening or _opening(pattern)
+    opening = opening or opening_class(pattern)
     if opening is None:
         yield from pattern.finditer(s, pos, endpos)
         return
