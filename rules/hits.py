@@ -116,10 +116,14 @@ def _quantity_re() -> re.Pattern[str]:
 
 def _gap(norm: str, num: Number) -> int:
     """召开会议 1 次: text converted from PDF puts a space around numbers; one space before the unit is
-    skipped (only when a space stands before the number too: 1 次, not 2023 年度)."""
-    if norm[num.end:num.end + 1] == " " and num.start > 0 and norm[num.start - 1] == " ":
+    skipped (only when a space or a mark stands before the number too)."""
+    if norm[num.end:num.end + 1] == " " and num.start > 0 and norm[num.start - 1] in SPACED_AFTER:
         return 1
     return 0
+
+
+SPACED_AFTER = " 、,;:(“"
+"""What stands before a number whose unit may follow a space: a space (会议 1 次) or a mark (、109 个村)."""
 
 
 def _is_label(norm: str, num: Number) -> bool:

@@ -81,6 +81,10 @@ def shared(norm: str, pre: str, name: str, clause: tuple[int, int],
     return []
 
 
+def _numbered(norm: str, span: tuple[int, int]) -> bool:
+    return any(c.isdigit() for c in norm[span[0]:span[1]])
+
+
 def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hits: list[Hit],
            earlier: list[str]) -> list[Named]:
     """Every hit of the clause with its indicator (several for list items); ``earlier`` names the
@@ -107,11 +111,13 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
             previous, left = subject or previous, h.end
             continue
         else:
-            name = ind.name(pre, post, previous)
+            # 一窗通办事项应纳尽纳,占比达100%: a share right after a clause with no number is of that clause
+            share_of_prev = prev is not None and ind.is_share(ind.clean(pre)) and not _numbered(norm, prev)
+            name = ind.name(pre, post, None if share_of_prev else previous)
             span = None
             if not name and prev:  # 在2021年度全省考核中,我市位列全省第2名: the subject is the clause before
                 name, span = ind.name(norm[prev[0]:prev[1]], ""), (prev[0], clause[1])
-            elif prev and not previous and ind.is_share(name):  # 不见面审批事项2369项,占比95.87%
+            elif prev and (share_of_prev or not previous) and ind.is_share(name):  # 不见面审批事项2369项,占比95.87%
                 name, span = ind.name(norm[prev[0]:prev[1]], "") + name, (prev[0], clause[1])
             out.extend((h, n, s) for n, s in shared(norm, pre, name, clause, prev) or [(name, span)])
         previous = out[-1][1] if ind.has_noun(out[-1][1]) else previous

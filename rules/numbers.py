@@ -238,8 +238,22 @@ def _after_words() -> tuple[tuple[str, str], ...]:
     return tuple((word, after[word]) for word in longest_first(after))
 
 
+def _glued_full_date(digits: str) -> bool:
+    """A year (1990-2039) followed by a month and a day written without their marks."""
+    year, rest = int(digits[:4]), digits[4:]
+    if not 1990 <= year <= 2039:
+        return False
+    for cut in range(1, len(rest)):
+        month, day = rest[:cut], rest[cut:]
+        if len(month) <= 2 and len(day) <= 2 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            return True
+    return False
+
+
 def is_damaged_date(digits: str, published: str | None) -> bool:
     """``1215`` before 日 on a page published in December is 12月15日 with the 月 lost in scraping."""
+    if digits.isdigit() and 5 <= len(digits) <= 8 and _glued_full_date(digits):
+        return True  # 2025730日: 2025年7月30日 with 年 and 月 lost
     if not published or not digits.isdigit() or len(digits) not in (3, 4):
         return False
     try:

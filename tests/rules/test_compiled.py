@@ -60,6 +60,12 @@ def package(tmp_path: Path) -> Path:
             (tmp_path / "rules" / f"{name}{EXTENSION_SUFFIXES[0]}").write_bytes(b"not an extension")
             digests[f"rules.{name}"] = hashlib.sha256((tmp_path / "rules" / f"{name}.py").read_bytes()).hexdigest()
         (tmp_path / "rules" / "_compiled.json").write_text(json.dumps({"modules": digests}))
+    else:  # the copy starts fresh whatever the state of the working tree it came from
+        manifest = tmp_path / "rules" / "_compiled.json"
+        built = json.loads(manifest.read_text())
+        built["modules"] = {name: hashlib.sha256((tmp_path / f"{name.replace('.', '/')}.py").read_bytes()).hexdigest()
+                            for name in built["modules"]}
+        manifest.write_text(json.dumps(built))
     return tmp_path
 
 
