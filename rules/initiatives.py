@@ -313,8 +313,9 @@ def _dedupe(items: list[Initiative]) -> list[Initiative]:
 
 def find_initiatives(text: str, *, region: str | None = None) -> list[Initiative]:
     """Documents, then models, then programmes, each name once."""
-    norm = normalize(text)
-    norm = norm[:body_end(norm)]
-    spans = quoted_spans(norm)
+    full = normalize(text)
+    end = body_end(full)
+    norm = full[:end]
+    spans = [s for s in quoted_spans(full) if s[1] <= end]
     found = documents(text, norm, region) + models(text, norm) + programs(text, norm, spans)
     return _dedupe(found + bare_programs(text, norm, spans))

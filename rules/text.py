@@ -79,8 +79,10 @@ def sentences(norm: str) -> list[tuple[int, int]]:
     return _split(norm, SENTENCE_END)
 
 
+@functools.lru_cache(maxsize=4)
 def quoted_spans(norm: str) -> list[tuple[int, int]]:
-    """Spans of 《…》, “…”, 「…」, 〔…〕 … including the marks, outermost only, in order."""
+    """Spans of 《…》, “…”, 「…」, 〔…〕 … including the marks, outermost only, in order (cached: the
+    metric and initiative rules both ask for the same text; the list is shared, not to be changed)."""
     spans: list[tuple[int, int]] = []
     i = 0
     for m in OPENING.finditer(norm):
@@ -100,6 +102,7 @@ def inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return k >= 0 and pos < spans[k][1]
 
 
+@functools.lru_cache(maxsize=4)
 def body_end(norm: str) -> int:
     """Where the release ends: the first line of page furniture (推荐阅读, 责任编辑…) after its first third."""
     m = _tail_re().search(norm, len(norm) // 3 + 1)
