@@ -48,8 +48,8 @@ demo: $(COMPILED)
 test: $(COMPILED)
 	$(BIN)/python -m pytest $(ARGS)
 
-eval: $(COMPILED)
-	$(BIN)/python bench/score_extract.py
+eval: $(COMPILED)  # CORPUS=DIR scores another folder of *.txt + *.gold.json (default ../shared/corpus/dev)
+	$(BIN)/python bench/score_extract.py $(CORPUS)
 
 image:  # the Docker image (deploy/Dockerfile); deploy/README.md has the Compose setup
 	docker build -f deploy/Dockerfile -t govwatch .
