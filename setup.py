@@ -119,8 +119,8 @@ class BuildExt(build_ext):
             # An unchanged module is not relinked, and setuptools copies the old file with its old
             # time: date every extension to when its sources were read, so that "extension older
             # than source" means "source edited since".
-            build_py = self.get_finalized_command("build_py")
-            built = frozenset(os.path.realpath(self._get_inplace_equivalent(build_py, e)[0]) for e in self.extensions)
+            built = frozenset(os.path.realpath(ROOT / self.get_ext_filename(self.get_ext_fullname(e.name)))
+                              for e in self.extensions)
             remove_in_place_artefacts(keep=built)
             for dest in built:
                 os.utime(dest, (BUILD_STARTED, BUILD_STARTED))

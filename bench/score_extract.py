@@ -4,7 +4,7 @@
 
 CORPUS_DIR defaults to ``../shared/corpus/dev`` (relative to the repository root) and holds
 ``*.txt`` releases with ``*.gold.json`` annotations. The scorer is
-``/work/shared/tools/score_extract.py`` (or $GOVWATCH_SCORER), imported by path. Each text goes
+``../shared/tools/score_extract.py`` beside the repository (or $GOVWATCH_SCORER), imported by path. Each text goes
 through what ``govwatch extract FILE --json`` runs: ``crawler.article.parse_text`` (title, date and
 source line, page furniture dropped), then ``rules.extract.extract``. Nothing from the gold file but
 the answers to score is used.
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from crawler.article import parse_text  # noqa: E402
 from rules.extract import extract, preload  # noqa: E402
 
-SCORER = Path(os.environ.get("GOVWATCH_SCORER", "/work/shared/tools/score_extract.py"))
+SCORER = Path(os.environ.get("GOVWATCH_SCORER", ROOT.parent / "shared" / "tools" / "score_extract.py"))
 
 
 def load_scorer(path: Path):

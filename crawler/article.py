@@ -63,12 +63,16 @@ HEADER_WINDOW = 8
 """How many lines after the title may hold the date/source line."""
 
 PRIMARY_DATE_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布时期|发表时间|发文日期)\s*[:：]\s*")
+SALUTATION_LINE_RE = re.compile(r"[\u4e00-\u9fff、 ]{2,40}[:：]")
 SALUTATION_RE = re.compile(r"(?:政府|党委|[市区县州]委|人大|常委会|委员会|办公室|领导)")
 GENERIC_DATE_LABEL_RE = re.compile(r"(?<!更新)(?<!修改)(?<!成文)(?<!截止)(?<!办结)(?:时间|日期)\s*[:：]\s*")
 """时间/日期, but not 更新时间 (updated), 成文日期 (signed), 截止时间 (deadline)…"""
 UPDATED_LABEL_RE = re.compile(r"(?:更新时间|更新日期)\s*[:：]\s*")
-INFO_LABEL_RE = re.compile(
-    r"(?:发布时间|发布日期|来源|供稿|时间|日期|作者|浏览|点击|字[体号]|打印)\s*[:：]|【[^】]{0,6}】")
+INFO_LABEL_RE = re.compile(r"(?:发布时间|发布日期|来源|供稿|时间|日期|作者|浏览|点击|字[体号]|打印)\s*[:：]")
+NUMERIC_DATE_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}[-/.][0-9]{1,2}[-/.][0-9]{1,2}(?![0-9])"
+                             r"|^\s*(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日(?![,,。:：])")
+"""How a date line prints its date: 2025-12-24 anywhere, or 2024年01月16日 opening the line (not
+2023年3月5日, opening a sentence; a headline writes 2023年12月5日 inside, if any)."""
 """A labelled metadata field: a headline may say 发布 (…新闻发布会, …司法局发布…报告) but not 发布时间: …"""
 LEADING_DATE_RE = re.compile(r"^\s*[\[【(（]?\s*" + DATE_RE.pattern)
 SOURCE_RE = re.compile(r"(?:信息来源|文章来源|来源|供稿单位|供稿)\s*[:：]\s*(.+)")
@@ -250,14 +254,15 @@ def _title_at(lines: list[str]) -> int:
 
 
 def _salutation(line: str) -> bool:
-    """福州市人民政府:, 县委: — the body a report is addressed to, not its title nor its subject."""
-    return len(line) <= 40 and line.rstrip().endswith((":", ":")) and bool(SALUTATION_RE.search(line))
+    """福州市人民政府:, 中共红河州委、红河州人民政府: — the bodies a report is addressed to (names only,
+    no sentence: 3月20日,市委召开会议。会议强调: is body text), not its title nor its subject."""
+    return bool(SALUTATION_LINE_RE.fullmatch(line.strip())) and bool(SALUTATION_RE.search(line))
 
 
 def _headline(line: str) -> bool:
     flat = collapse_ws(line)
     return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!", ":", ":"))
-            and not INFO_LABEL_RE.search(flat) and not DATE_RE.search(flat) and not in_nav(flat))
+            and not INFO_LABEL_RE.search(flat) and not NUMERIC_DATE_RE.search(flat) and not in_nav(flat))
 
 
 def _paragraph(line: str) -> bool:
@@ -271,7 +276,7 @@ def _header_line(line: str) -> bool:
     (大众新闻 2025-12-24 09:26)."""
     if cjk_count(line) >= 60 or _paragraph(line):
         return False
-    return is_info_line(line) or (bool(DATE_RE.search(line)) and cjk_count(line) < 30)
+    return is_info_line(line) or (bool(NUMERIC_DATE_RE.search(line)) and cjk_count(line) < 30)
 
 
 def _loose_date(lines: list[str]) -> str | None:

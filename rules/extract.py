@@ -45,11 +45,12 @@ def preload() -> None:
         _loaded = True
 
 
-def extract(text: str, *, title: str = "", region: str | None = None, published: str | None = None,
-            source: str = "") -> Facts:
+def extract(text: str, *, title: str | None = "", region: str | None = None, published: str | None = None,
+            source: str | None = "") -> Facts:
     """Facts of one release; ``region`` is the site's configured region, ``published`` an ISO date,
-    ``source`` the page's 来源 line (峄城区司法局)."""
+    ``source`` the page's 来源 line (峄城区司法局). A missing title or source may be None or ""."""
     preload()
+    title, source = title or "", source or ""
     where = resolve_region(text, title, region, source)
     return Facts(
         region=where,

@@ -184,18 +184,19 @@ def _rank_re() -> re.Pattern[str]:
 
 
 @functools.cache
-def _first_place_re() -> re.Pattern[str]:
+def first_place_re() -> re.Pattern[str]:
     m = load("markers")
     verbs = "|".join(longest_first(m["rank_verbs"]))
     scopes = "|".join(longest_first(m["rank_scopes"]))
-    return re.compile(rf"(?:{verbs})了?(?:{scopes})?(?:的)?({'|'.join(m['first_place'])})")
+    # the scope is required: 居全省首位 is a rank, 列首位 or 纠纷数量居首位 says what comes first
+    return re.compile(rf"(?:{verbs})了?(?:{scopes})(?:的)?({'|'.join(m['first_place'])})")
 
 
 def rank_hits(norm: str, a: int, b: int) -> list[Hit]:
     """位居全市第一, 排名第2位, 位列全国第六: rank N, unit 位; 居全省首位: rank 1."""
     hits: list[Hit] = []
     if norm.find("首", a, b) >= 0 or norm.find("榜", a, b) >= 0:
-        for m in _first_place_re().finditer(norm, a, b):
+        for m in first_place_re().finditer(norm, a, b):
             num = Number(m.start(1), m.end(1), 1.0, arabic=False)
             hits.append(Hit(num, "位", "rank", m.end(), None, start=m.start()))
     if norm.find("第", a, b) < 0:  # every other rank phrase holds 第

@@ -130,7 +130,7 @@ def _head(post: str) -> str:
     out = ""
     stops = load("markers")["post_stops"]
     for w, _ in words(post):
-        if len(out) + len(w) > POST_MAX or w in ",;。" or (out and w in stops):
+        if len(out) + len(w) > POST_MAX or w in ",;。" or (out and w in stops) or w == "(" and not out:
             break
         out += w
     return out
@@ -150,14 +150,29 @@ def name(pre: str, post: str, previous: str | None = None) -> str:
     """Indicator from the phrase before the number and the words after its unit."""
     base = clean(pre)
     toks = words(base)
-    after = _head(post)
+    after = _head(post).strip("()")  # (2023年为867件): a lone bracket names nothing
     if after and (not base or not has_noun(base) or (toks and toks[-1][1] == "v" and has_noun(after))):
         base = base + after
-    if previous and (_bare(base) or is_share(base) or 0 < len(base) <= 2):
-        # 同比增长11.55%, 占总量的38%, (政务服务事项109项,)办理492件: of the sentence's previous metric
-        # (a name of one or two characters says too little alone)
-        base = subject(previous) + base
+    if previous and (_bare(base) or is_share(base)):
+        base = subject(previous) + base  # 同比增长11.55%, 占总量的38%: of the sentence's previous metric
+    elif previous and base in _bare_verbs() and (what := _object(previous)):
+        base = what + base  # 梳理…政务服务事项109项,办理492件: 办理 of those 事项 (律师560人 stays 律师)
     return strip_trail(_cut(base)) if base else ""
+
+
+@functools.cache
+def _bare_verbs() -> frozenset[str]:
+    return frozenset(load("markers")["bare_verbs"])
+
+
+def _object(name: str) -> str:
+    """What a name counts, without the verb that opens it: 梳理“川渝通办”政务服务事项 → “川渝通办”政务服务事项;
+    "" when nothing but a verb is left (收案)."""
+    toks = list(words(subject(name)))
+    while toks and (toks[0][1] == "v" or toks[0][0] in _bare_verbs()):
+        toks.pop(0)
+    rest = "".join(w for w, _ in toks)
+    return rest if has_noun(rest) and len(rest) >= 2 else ""
 
 
 SHARE = re.compile(r"^占(?:比|总量|总数|总额|全部|全市|全区|全县|全省|总|到|据)")

@@ -20,7 +20,7 @@ import re
 
 from rules.numbers import normalize
 from rules.records import Initiative
-from rules.region import places, stems
+from rules.region import city_stems, places
 from rules.segment import words
 from rules.tables import load, longest_first
 from rules.text import CLAUSE_END, body_end, clip, inside, quoted_spans, repair_years
@@ -28,9 +28,9 @@ from rules.text import CLAUSE_END, body_end, clip, inside, quoted_spans, repair_
 TITLE = re.compile(r"《([^《》\n]{2,80})》")
 FOREIGN = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市|县|区))")
 QUOTE_OPENING = re.compile(r"[“\"「]")
-GENERIC_NAME = re.compile(r"^一[件类张个份单码网窗业]?[\u4e00-\u9fff]{0,2}$")
-"""“一类事”, “一清单”, “一件事”: names that say nothing without the words before their quote."""
 """Where QUOTED_LABEL's quoted alternative starts."""
+GENERIC_NAME = re.compile(r"^一[件类张个份单码]?[\u4e00-\u9fff]{0,2}$")
+"""“一类事”, “一清单”, “一件事”: names that say nothing without the words before their quote."""
 CLAUSE_MARK = CLAUSE_END
 CLAUSE_MARKS = ";:。!?\n,"
 """The characters CLAUSE_MARK can match."""
@@ -92,10 +92,12 @@ def _issued_before(norm: str, start: int) -> bool:
     return not any(actor in before for actor in r["other_actors"])
 
 
-def _own(norm: str, start: int) -> bool:
-    """市委市政府《…》, 我市出台的《…》: this government's own body names the document."""
+def _own(norm: str, start: int, region: str | None) -> bool:
+    """市委市政府《…》, 我市出台的《…》: this government's own body names the document (a body of its own
+    level: in a district's release, 市政府《…》 is the city's)."""
     before = norm[max(_clause_start(norm, start), start - 10):start].rstrip("的")
-    return before.endswith(tuple(_rules("documents")["own_actors"]))
+    actor = next((a for a in _rules("documents")["own_actors"] if before.endswith(a)), None)
+    return actor is not None and (not region or region[-1] in actor)
 
 
 def _issued_after(norm: str, start: int, end: int) -> bool:
@@ -130,7 +132,7 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
         chained = last_end >= 0 and (m.start() == last_end or norm[last_end:m.start()].strip() in chain)
         local = bool(place and place in name)
         issued = (chained or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
-                  or _own(norm, m.start()))
+                  or _own(norm, m.start(), region))
         last_end = m.end() if issued else -10
         if (local or issued) and not is_national(name) and not _foreign(name, place):
             out.append(Initiative(name, "document", _evidence(text, norm, m.start(), m.end())))
@@ -222,7 +224,10 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
     for a, b in spans:
         if norm[a] not in "“「『\"":
             continue
-        name = _completed(text, norm, a, text[a + 1:b - 1].strip())
+        quoted = text[a + 1:b - 1].strip()
+        if _slogan(quoted) and not GENERIC_NAME.match(quoted):  # 政务服务“一网通办”: still the slogan
+            continue
+        name = _completed(text, norm, a, quoted)
         if not (r["min_len"] <= len(name) <= r["max_len"]) or not re.search(r"[\u4e00-\u9fff]", name):
             continue
         if (QUOTED_LABEL.fullmatch(norm[a:b]) or _slogan(name) or _honour(norm, a, name)
@@ -297,8 +302,9 @@ def _suffix_re() -> re.Pattern[str]:
 
 
 def _proper(name: str) -> bool:
-    """A name holding a place (永嘉县…机制, 武汉城市圈…机制): a proper name, not a kind of mechanism."""
-    return bool(places(name)) or any(name.startswith(stem) for stem in (name[:2], name[:3]) if stem in stems())
+    """A name holding a place (永嘉县…机制) or opening with a city's stem (武汉城市圈…机制): a proper name,
+    not a kind of mechanism (county stems are too often words: 平安, 惠民, 光明)."""
+    return bool(places(name)) or any(stem in city_stems() for stem in (name[:2], name[:3]))
 
 
 def _dedupe(items: list[Initiative]) -> list[Initiative]:

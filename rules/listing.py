@@ -90,7 +90,7 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
     """Every hit of the clause with its indicator (several for list items); ``earlier`` names the
     sentence's metrics so far."""
     listed = respectively(norm, clause, prev, hits, earlier)
-    previous = earlier[-1] if earlier else None
+    previous = next((n for n in reversed(earlier) if ind.has_noun(n)), None)
     lead = min(listed, default=None)
     out: list[Named] = []
     left = clause[0]

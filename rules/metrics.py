@@ -15,7 +15,7 @@ import functools
 import re
 
 from rules import indicator as ind
-from rules.hits import Hit, _first_place_re, clause_hits, units
+from rules.hits import Hit, clause_hits, first_place_re, units
 from rules.listing import expand
 from rules.numbers import Number, find_numbers, normalize
 from rules.records import Metric
@@ -40,7 +40,7 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
     protected = quoted_spans(norm)
     context = context_spans(body)
     nums = [n for n in find_numbers(body) if _may_count(norm, n) and not (context and inside(context, n.start))]
-    firsts = [m.start() for m in _first_place_re().finditer(body)] if "首" in body or "榜" in body else []
+    firsts = [m.start() for m in first_place_re().finditer(body)] if "首" in body or "榜" in body else []
     if firsts:  # 居全省首位: a rank with no numeral; its sentence and clause must not be skipped
         nums = sorted(nums + [Number(p, p + 2, 1.0, arabic=False) for p in firsts], key=lambda n: n.start)
     starts = [n.start for n in nums]
@@ -128,7 +128,8 @@ def unit_starts() -> frozenset[str]:
 
 
 def context_spans(norm: str) -> list[tuple[int, int]]:
-    """Parentheses giving a higher level's figure for comparison: (全国仅命名50个综合地区)."""
+    """Parentheses giving a higher level's figure for comparison: (全国仅命名50个综合地区), to their
+    first comma."""
     if "(" not in norm:
         return []
     return [m.span() for m in _context_re().finditer(norm)]
@@ -138,7 +139,8 @@ def context_spans(norm: str) -> list[tuple[int, int]]:
 def _context_re() -> re.Pattern[str]:
     m = load("markers")
     scopes, limits = "|".join(m["context_scopes"]), "|".join(longest_first(m["context_words"]))
-    return re.compile(rf"\((?:{scopes})[^()\n]{{0,6}}?(?:{limits})[^()\n]{{0,40}}\)")
+    # up to the first comma: (全省共20个,我市数量居全省第一) goes on with our own figure
+    return re.compile(rf"\((?:{scopes})[^()\n]{{0,6}}?(?:{limits})[^(),;\n]{{0,40}}")
 
 
 def plan_sections(norm: str) -> list[tuple[int, int]]:

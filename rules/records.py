@@ -6,10 +6,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 
-@dataclass
+@dataclass(unsafe_hash=True)
 class Metric:
     """A number that reports a measured quantity (not frozen: compiled, a frozen record is built field by
-    field through ``object.__setattr__``, and extraction builds a hundred of these per release).
+    field through ``object.__setattr__``, and extraction builds a hundred of these per release; it is
+    hashable, like the frozen Facts that holds it, and nothing changes one once built).
 
     ``value`` is in base units (6.43万户 → 64300, unit "户"); ``approx`` is "more", "near",
     "less" or None; ``kind`` is count, money, rate, duration, score, rank or growth;

@@ -113,6 +113,14 @@ def stems() -> dict[str, str]:
     return gazetteer().stems
 
 
+@functools.cache
+def city_stems() -> frozenset[str]:
+    """The stems of prefecture-level cities (武汉, 杭州), which are rarely ordinary words."""
+    g = gazetteer()
+    return frozenset(stem for stem, name in g.stems.items()
+                     if name.endswith("市") and any(p.endswith(("省", "自治区")) for p in g.parents.get(name, ())))
+
+
 def known(name: str) -> bool:
     """Whether ``name`` is a division in the gazetteer (峄城区, 枣庄市, 山东省)."""
     return canonical(name) in gazetteer().parents
@@ -146,21 +154,31 @@ def covers(area: str, name: str) -> bool:
 def places(s: str) -> list[str]:
     """Division names written in ``s``, in order, the longest where two overlap.
 
-    A two-character name (单县, 范县) counts only after a boundary: 示范县 and 简单县 are words.
+    A two-character name (单县, 范县) and a short form of an autonomous division (通道县) count only
+    after a boundary: 示范县, 简单县 and 绿色通道县乡 are words.
     """
+    return [s[a:b] for a, b in place_spans(s)]
+
+
+def place_spans(s: str) -> list[tuple[int, int]]:
+    """Where :func:`places` finds each name."""
     g = gazetteer()
     found: list[tuple[int, int]] = []
     for m in NAME_END.finditer(s):  # a name ends in 市, 区, 县…: look back from there only
         end = m.end()
         for n in range(min(g.longest, end), 1, -1):
             cand = s[end - n:end]
-            short = n == 2 and end > 2 and "\u4e00" <= s[end - 3] <= "\u9fff" and s[end - 3] not in SHORT_AFTER
-            if (cand in g.parents or cand in g.aliases) and cand not in GENERIC and not short:
-                if found and end - n < found[-1][1]:  # 山东省 then 东省: keep the first
-                    break
-                found.append((end - n, end))
+            known_name = cand in g.parents
+            if not (known_name or cand in g.aliases) or cand in GENERIC:
+                continue
+            bounded = end - n == 0 or not "\u4e00" <= s[end - n - 1] <= "\u9fff" or s[end - n - 1] in SHORT_AFTER
+            if (n == 2 or not known_name) and not bounded:
+                continue
+            if found and end - n < found[-1][1]:  # 山东省 then 东省: keep the first
                 break
-    return [s[a:b] for a, b in found]
+            found.append((end - n, end))
+            break
+    return found
 
 
 def _most_specific(cands: list[str]) -> str | None:
@@ -189,7 +207,7 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
     and no configured region: the place the body names most, of the level the lead speaks as (我县,
     县委 → a county)."""
     title, lead = normalize(title or ""), normalize(text[:LEAD])
-    lead_places = _first_place(TITLES.sub(lambda m: " " * len(m.group(0)), lead))
+    lead_places = _lead_places(TITLES.sub(lambda m: " " * len(m.group(0)), lead))
     for k, cands in enumerate((_title_places(title), places(normalize(source or "")), lead_places)):
         if k and configured and known(configured):
             # a lead that mentions another city (学习借鉴济南市经验) does not move the release there
@@ -206,18 +224,27 @@ TITLES = re.compile(r"《[^《》\n]{0,80}》")
 SELF_LEVEL = re.compile(r"我([市区县])|(?<![省州])([市区县])(?:委|人民政府|政府)")
 
 
-def _first_place(lead: str) -> list[str]:
-    """The first place named in the lead, read to the end of a chain (山东省滨州市沾化区 → 沾化区)."""
-    found = places(lead)
-    if not found:
-        return []
-    first, at = found[0], lead.find(found[0])
-    for name in found[1:]:
-        if lead.startswith(name, at + len(first)):
-            first, at = name, at + len(first)
+SUBJECT_HEAD = re.compile(r"(?:[0-9]{4}年(?:度)?|今年以来|去年以来|近年来|近[一二三四五六七八九十0-9]+年来?|"
+                          r"[0-9]{1,2}月(?:[0-9]{1,2}日)?|日前|近日|目前|中共)?[我全]?")
+"""What may stand between a clause's start and a place that is the clause's subject: 2023年,长治市司法局…"""
+LEAD_MARKS = re.compile(r"[,;:。!?\n]")
+
+
+def _lead_places(lead: str) -> list[str]:
+    """The places of the lead that may name the release's subject: the first one opening a clause
+    (2023年,长治市司法局…; a chain like 山东省滨州市沾化区 read to its end), else all of them (the most
+    specific then wins: 按照省委部署,峄城区… → 峄城区)."""
+    chains: list[tuple[int, int]] = []
+    for a, b in place_spans(lead):
+        if chains and chains[-1][1] == a:
+            chains[-1] = (chains[-1][0], b)
         else:
-            break
-    return [first]
+            chains.append((a, b))
+    for a, b in chains:
+        marks = [m.end() for m in LEAD_MARKS.finditer(lead, 0, a)]
+        if SUBJECT_HEAD.fullmatch(lead[marks[-1] if marks else 0:a].strip()):
+            return places(lead[a:b])[-1:]
+    return places(lead)
 
 
 def _speaking_level(lead: str) -> str | None:

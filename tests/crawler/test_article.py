@@ -366,3 +366,23 @@ def test_text_date_line_without_a_title_is_the_date() -> None:
     labelled = parse_text("关于2024年度某市行政复议工作的报告\n发布时期:2025-08-20 信息来源:市人大\n"
                           "全年新收案件二千余件。")
     assert labelled.published.startswith("2025-08-20")
+
+
+def test_text_bracketed_or_dated_headline_is_the_title() -> None:
+    got = parse_text("【法治政府建设】某市召开依法行政工作会议\n来源:某市司法局 发布时间:2023-03-21\n"
+                     "会议指出,全市行政复议案件办结率达98%。")
+    assert got.title == "【法治政府建设】某市召开依法行政工作会议"
+    assert got.published.startswith("2023-03-21") and got.source == "某市司法局"
+    dated = parse_text("某区2023年12月5日召开法治政府建设推进会\n会议通报了全年工作情况。")
+    assert dated.title == "某区2023年12月5日召开法治政府建设推进会"
+
+
+def test_text_sentence_ending_in_a_colon_is_body_not_salutation() -> None:
+    got = parse_text("\n3月20日,市委召开全面依法治市工作会议。会议强调:\n一是强化组织领导。")
+    assert got.text.startswith("3月20日,市委召开")
+
+
+def test_text_hard_wrapped_first_line_with_a_date_stays_in_the_body() -> None:
+    got = parse_text("某区召开法治讲座\n2023年3月5日,区司法局组织开展\n法治讲座,机关干部一百余人参加。")
+    assert got.text.startswith("2023年3月5日,区司法局组织开展")
+    assert got.published is None

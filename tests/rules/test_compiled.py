@@ -90,6 +90,16 @@ def test_an_edited_source_runs_from_source_with_a_warning(package: Path) -> None
     assert stderr.count("changed after it was compiled") == 1  # hits only: numbers.py is as compiled
 
 
+def test_an_edit_that_kept_an_older_timestamp_is_still_stale(package: Path) -> None:
+    numbers = package / "rules" / "numbers.py"
+    stat = numbers.stat()
+    numbers.write_text(numbers.read_text(encoding="utf-8") + "\nEDITED = True\n", encoding="utf-8")
+    os.utime(numbers, (stat.st_atime - 3600, stat.st_mtime - 3600))  # as cp -p or tar would leave it
+    found, stderr = probe(package, "numbers")
+    assert found["compiled"] == [] and found["files"]["numbers"].endswith(".py")
+    assert str(numbers) in stderr
+
+
 def test_a_touched_source_that_compiled_as_is_is_not_stale(package: Path) -> None:
     if not extensions(ROOT):
         pytest.skip("no rules module is compiled here")
