@@ -93,7 +93,8 @@ def _last_period(norm: str, sent: tuple[int, int], end: int, period: str | None,
         crossing = None
         for a, b, found in periods:
             if b <= end:
-                period = found
+                if not _aside(norm, sent[0], a, end):
+                    period = found
                 continue
             if a < end:
                 crossing = a
@@ -102,6 +103,13 @@ def _last_period(norm: str, sent: tuple[int, int], end: int, period: str | None,
         for m in ind.period_re().finditer(norm, crossing, end):
             period = m.group(0)
     return period
+
+
+def _aside(norm: str, start: int, pos: int, end: int) -> bool:
+    """Whether ``pos`` lies in a parenthesis closed before ``end``: …申请3326件(2023年为867件),同比增长283.6%
+    — the 2023年 of the aside is not the period of the growth after it."""
+    close = norm.find(")", pos, end)
+    return close >= 0 and norm.rfind("(", start, pos) > norm.rfind(")", start, pos)
 
 
 def metric(text: str, norm: str, sent: tuple[int, int], span: tuple[int, int], hit: Hit, name: str,
