@@ -228,7 +228,7 @@ def _before_after(norm: str, hits: list[Hit]) -> list[Hit]:
         prev = out[-1] if out else None
         gap = norm[prev.end:h.num.start] if prev else ""
         origin = _origin(norm, prev.num.start, m["from"]) if prev and prev.kind == h.kind else -1
-        if prev and origin >= 0 and re.fullmatch(rf"[\u4e00-\u9fff]{{0,3}}(?:{'|'.join(m['to'])})", gap):
+        if prev and origin >= 0 and _to_re().fullmatch(gap):
             # 由3—4个月缩短至5个工作日: a baseline in another unit is dropped rather than mixed
             out[-1] = replace(h, baseline=prev.num.value if prev.unit == h.unit else None, start=origin)
         else:
@@ -236,9 +236,19 @@ def _before_after(norm: str, hits: list[Hit]) -> list[Hit]:
     return out
 
 
+@functools.cache
+def _to_re() -> re.Pattern[str]:
+    return re.compile(rf"[\u4e00-\u9fff]{{0,3}}(?:{'|'.join(load('markers')['before_after']['to'])})")
+
+
+@functools.cache
+def _from_re(marks: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?:{'|'.join(marks)})[\u4e00-\u9fff]{{0,5}}$")
+
+
 def _origin(norm: str, pos: int, marks: list[str]) -> int:
     """Where 从/由 opens the baseline ending at ``pos`` (由法定的20个工作日), or -1."""
-    m = re.search(rf"(?:{'|'.join(marks)})[\u4e00-\u9fff]{{0,5}}$", norm[max(0, pos - 6):pos])
+    m = _from_re(tuple(marks)).search(norm[max(0, pos - 6):pos])
     return pos - len(m.group(0)) if m else -1
 
 

@@ -29,6 +29,7 @@ ORDINAL = re.compile(r"^\s*(?:\(?[0-9]{1,2}[)\s、.]|[(]?[一二三四五六七�
 """A list ordinal opening the phrase: 01 , 1., 一是, 二、, (三)."""
 
 LEVELS = re.compile(r"[两三四五六]级$")
+SCORE_WORDS = re.compile(r"(?:得分|分数|成绩)$")
 
 FRAME_END = ("中", "上", "里")
 """Locatives closing 在……中 frames."""
@@ -187,7 +188,7 @@ def subject(name: str) -> str:
     """What a named change or score is about: 群众满意度得分较上年提升 → 群众满意度."""
     m = _change_re().search(name)
     base = name[:m.start()] if m and m.start() > 0 else name
-    return strip_trail(re.sub(r"(?:得分|分数|成绩)$", "", base))
+    return strip_trail(SCORE_WORDS.sub("", base))
 
 
 @functools.cache

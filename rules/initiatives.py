@@ -25,6 +25,12 @@ from rules.segment import words
 from rules.tables import load, longest_first
 from rules.text import CLAUSE_END, body_end, clip, inside, quoted_spans, repair_years
 
+KEY_DROPS = re.compile(r"[《》“”\"'「」\s()()、·]")
+SLOGAN_TAIL = re.compile("(?:改革|工作|活动|服务|理念|模式)$")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN_RUN_END = re.compile(r"[\u4e00-\u9fff]*$")
+DIGIT = re.compile(r"[0-9]")
+NOT_A_NAME_START = re.compile(r"[一二两三四五六七八九十0-9以在对为于]")
 TITLE = re.compile(r"《([^《》\n]{2,80})》")
 FOREIGN = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市|县|区))")
 QUOTE_OPENING = re.compile(r"[“\"「]")
@@ -46,7 +52,7 @@ def _rules(section: str) -> dict:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[《》“”\"'「」\s()()、·]", "", name)
+    return KEY_DROPS.sub("", name)
 
 
 @functools.cache
@@ -181,7 +187,7 @@ def _honour(norm: str, a: int, name: str) -> bool:
 
 def _slogan(name: str) -> bool:
     key = _key(name)
-    return key in _slogans() or re.sub("(改革|工作|活动|服务|理念|模式)$", "", key) in _slogans()
+    return key in _slogans() or SLOGAN_TAIL.sub("", key) in _slogans()
 
 
 def _description(name: str) -> bool:
@@ -228,7 +234,7 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         if _slogan(quoted) and not GENERIC_NAME.match(quoted):  # 政务服务“一网通办”: still the slogan
             continue
         name = _completed(text, norm, a, quoted)
-        if not (r["min_len"] <= len(name) <= r["max_len"]) or not re.search(r"[\u4e00-\u9fff]", name):
+        if not (r["min_len"] <= len(name) <= r["max_len"]) or not HAN.search(name):
             continue
         if (QUOTED_LABEL.fullmatch(norm[a:b]) or _slogan(name) or _honour(norm, a, name)
                 or _description(name) and not (_one_character_parts(name) and _named_after(norm, b))):
@@ -247,7 +253,7 @@ def _completed(text: str, norm: str, a: int, name: str) -> str:
     r = _rules("programs")
     head = norm[max(_clause_start(norm, a), a - r["prefix_max"]):a]
     cut = max((head.rfind(stop) + len(stop) for stop in r["prefix_stops"] if stop in head), default=0)
-    run = re.search(r"[\u4e00-\u9fff]*$", head[cut:])
+    run = HAN_RUN_END.search(head[cut:])
     prefix = run.group(0) if run else ""
     return text[a - len(prefix):a] + name if len(prefix) >= 2 else name
 
@@ -280,9 +286,9 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
             pos = start + len(part)
             s = suffix.search(part)
             name = part[:s.end()] if s else ""
-            counted = bool(re.search(r"\d", norm[start + len(name):stop]))  # 建成服务中心3215个: a kind, not a name
+            counted = DIGIT.search(norm, start + len(name), stop) is not None  # 建成服务中心3215个: a kind, not a name
             if (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(name.replace("(", "").replace(")", ""))
-                    and not re.match(r"[一二两三四五六七八九十0-9以在对为于]", name) and not inside(spans, start)
+                    and not NOT_A_NAME_START.match(name) and not inside(spans, start)
                     and not counted and (name.endswith(tuple(r["suffixes"])) or _proper(name))):
                 out.append(Initiative(text[start:start + len(name)], "program",
                                       _evidence(text, norm, start, start + len(name))))

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from rules import indicator as ind
@@ -81,8 +82,11 @@ def shared(norm: str, pre: str, name: str, clause: tuple[int, int],
     return []
 
 
+DIGIT = re.compile(r"[0-9]")
+
+
 def _numbered(norm: str, span: tuple[int, int]) -> bool:
-    return any(c.isdigit() for c in norm[span[0]:span[1]])
+    return DIGIT.search(norm, span[0], span[1]) is not None
 
 
 def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hits: list[Hit],
@@ -90,7 +94,11 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
     """Every hit of the clause with its indicator (several for list items); ``earlier`` names the
     sentence's metrics so far."""
     listed = respectively(norm, clause, prev, hits, earlier)
-    previous = next((n for n in reversed(earlier) if ind.has_noun(n)), None)
+    previous = None  # the sentence's last name with a noun in it
+    for earlier_name in reversed(earlier):
+        if ind.has_noun(earlier_name):
+            previous = earlier_name
+            break
     lead = min(listed, default=None)
     out: list[Named] = []
     left = clause[0]

@@ -35,6 +35,9 @@ SCALES = {"万": 10**4, "亿": 10**8, "千": 10**3, "百": 10**2, "千万": 10**
 
 ARABIC = r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+SCALED = re.compile(rf"({ARABIC})(千万|百万|万亿|万|亿|千|百)?")
+CHINESE_RE = re.compile(CHINESE)
+UP_RE = re.compile(r"上[百千万]")
 
 
 @dataclass
@@ -87,13 +90,13 @@ def parse_chinese(s: str) -> float:
 def parse_number(s: str) -> float | None:
     """Parse one numeral: Arabic (with ``,`` groups and full-width digits), Chinese or mixed (2亿, 4.6万)."""
     s = normalize(s).strip()
-    m = re.fullmatch(rf"({ARABIC})(千万|百万|万亿|万|亿|千|百)?", s)
+    m = SCALED.fullmatch(s)
     if m:
         value = Decimal(m.group(1).replace(",", "")) * SCALES.get(m.group(2) or "", 1)
         return float(value)
-    if re.fullmatch(CHINESE, s):
+    if CHINESE_RE.fullmatch(s):
         return parse_chinese(s)
-    if re.fullmatch(r"上[百千万]", s):
+    if UP_RE.fullmatch(s):
         return float(SCALES[s[1]])
     if s.startswith("百分之"):
         return parse_number(s[3:])
