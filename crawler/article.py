@@ -62,9 +62,11 @@ TITLE_SPLIT_RE = re.compile(r"\s*(?:[|_—–－｜]+|(?<!\d)-|-(?!\d)|\s-\s)\s*
 HEADER_WINDOW = 8
 """How many lines after the title may hold the date/source line."""
 
-PRIMARY_DATE_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布时期|发表时间|发文日期)\s*[:：]\s*")
+PRIMARY_DATE_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布时期|发表时间|发文日期)\s*[:：]?\s*")
+"""发布时间: 2023-03-21, and 发布时间 2025年09月05日 with no colon (the date must follow at once)."""
+DATELINE_RE = re.compile(r"[—\-\s(（]*(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日在[^。]{2,80}(?:会议|大会)上[)）]?\s*$")
 SALUTATION_LINE_RE = re.compile(r"[\u4e00-\u9fff、 ]{2,40}[:：]")
-SALUTATION_RE = re.compile(r"(?:政府|党委|[市区县州]委|人大|常委会|委员会|办公室|领导)")
+SALUTATION_RE = re.compile(r"(?:政府|党委|[市区县州]委|人大|常委会|委员会|办公室|领导|主任|委员|代表)")
 GENERIC_DATE_LABEL_RE = re.compile(r"(?<!更新)(?<!修改)(?<!成文)(?<!截止)(?<!办结)(?:时间|日期)\s*[:：]\s*")
 """时间/日期, but not 更新时间 (updated), 成文日期 (signed), 截止时间 (deadline)…"""
 UPDATED_LABEL_RE = re.compile(r"(?:更新时间|更新日期)\s*[:：]\s*")
@@ -272,8 +274,10 @@ def _paragraph(line: str) -> bool:
 
 
 def _header_line(line: str) -> bool:
-    """A date/source line under the title: labelled (来源: 发布时间:), or short and holding a full date
-    (大众新闻 2025-12-24 09:26)."""
+    """A date/source line under the title: labelled (来源: 发布时间:), short and holding a full date
+    (大众新闻 2025-12-24 09:26), or a report's dateline (2025年3月17日在…人民代表大会常务委员会…会议上)."""
+    if DATELINE_RE.match(line):
+        return True
     if cjk_count(line) >= 60 or _paragraph(line):
         return False
     return is_info_line(line) or (bool(NUMERIC_DATE_RE.search(line)) and cjk_count(line) < 30)

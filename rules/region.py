@@ -32,8 +32,8 @@ LEAD = 300
 GENERIC = frozenset({"城区", "郊区", "矿区", "新区", "新城区", "老城区"})
 """Real division names that are also common nouns: never matched in running text."""
 
-SHORT_AFTER = "省市在和与及、的是于"
-"""Characters after which a two-character name (菏泽市单县, 在冠县) may start."""
+SHORT_AFTER = "省市在和与及、的是于治"
+"""Characters after which a two-character name (菏泽市单县, 在冠县, 法治巴州) may start."""
 
 SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "省",
             "市", "区", "县", "盟", "旗")
@@ -64,8 +64,12 @@ class Gazetteer:
     aliases: dict[str, str]  # 镇宁自治县, 镇宁县 → 镇宁布依族苗族自治县 (short forms of autonomous divisions)
 
 
+ABBREVIATIONS = {"巴州": "巴音郭楞蒙古自治州", "博州": "博尔塔拉蒙古自治州", "克州": "克孜勒苏柯尔克孜自治州"}
+"""Short names not built from a division's stem (Xinjiang's one-character forms), as written in releases."""
+
+
 def _aliases(names: dict[str, frozenset[str]]) -> dict[str, str]:
-    out: dict[str, str] = {}
+    out: dict[str, str] = {short: full for short, full in ABBREVIATIONS.items() if full in names}
     for name in names:
         m = AUTONOMOUS.match(name)
         if m:
@@ -221,7 +225,7 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
 
 
 TITLES = re.compile(r"《[^《》\n]{0,80}》")
-SELF_LEVEL = re.compile(r"我([市区县])|(?<![省州])([市区县])(?:委|人民政府|政府)")
+SELF_LEVEL = re.compile(r"我([市区县州旗])|全([州旗])|(?<![省州])([市区县州旗])(?:委|人民政府|政府)")
 
 
 SUBJECT_HEAD = re.compile(r"(?:[0-9]{4}年(?:度)?|今年以来|去年以来|近年来|近[一二三四五六七八九十0-9]+年来?|"
@@ -250,7 +254,7 @@ def _lead_places(lead: str) -> list[str]:
 def _speaking_level(lead: str) -> str | None:
     """我县, 县委, 县人民政府 → 县: the level of government the release speaks as."""
     m = SELF_LEVEL.search(lead)
-    return (m.group(1) or m.group(2)) if m else None
+    return next(g for g in m.groups() if g) if m else None
 
 
 def _most_named(text: str, level: str | None) -> str | None:

@@ -386,3 +386,14 @@ def test_text_hard_wrapped_first_line_with_a_date_stays_in_the_body() -> None:
     got = parse_text("某区召开法治讲座\n2023年3月5日,区司法局组织开展\n法治讲座,机关干部一百余人参加。")
     assert got.text.startswith("2023年3月5日,区司法局组织开展")
     assert got.published is None
+
+
+def test_text_date_label_without_colon_and_report_dateline() -> None:
+    got = parse_text("某县2023年度法治政府建设工作报告\n来源:某县司法局 作者: 发布时间 2025年09月05日 点击数:\n"
+                     "2023年,某县坚持依法行政。")
+    assert got.published.startswith("2025-09-05")
+    report = parse_text("某旗人民政府2024年度法治政府建设情况报告\n"
+                        "2025年3月17日在某旗第十六届人民代表大会常务委员会第二十四次会议上\n主任、各位副主任、委员:\n"
+                        "2024年,某旗坚持依法行政。")
+    assert report.published.startswith("2025-03-17")
+    assert report.text.startswith("2024年,某旗")  # the dateline and the salutation are not body
