@@ -64,7 +64,8 @@ HEADER_WINDOW = 8
 
 PRIMARY_DATE_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布时期|发表时间|发文日期)\s*[:：]?\s*")
 """发布时间: 2023-03-21, and 发布时间 2025年09月05日 with no colon (the date must follow at once)."""
-DATELINE_RE = re.compile(r"[—\-\s(（]*(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日在[^。]{2,80}(?:会议|大会)上[)）]?\s*$")
+DATELINE_RE = re.compile(
+    r"[—\-\s(（]*(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日在[^。]{2,80}(?:会议|大会)上[)）]?\s*$")
 SALUTATION_LINE_RE = re.compile(r"[\u4e00-\u9fff、 ]{2,40}[:：]")
 SALUTATION_RE = re.compile(r"(?:政府|党委|[市区县州]委|人大|常委会|委员会|办公室|领导|主任|委员|代表)")
 GENERIC_DATE_LABEL_RE = re.compile(r"(?<!更新)(?<!修改)(?<!成文)(?<!截止)(?<!办结)(?:时间|日期)\s*[:：]\s*")
