@@ -92,7 +92,7 @@ def _unit_at(norm: str, num: Number) -> Unit | None:
                 continue
             ranged = num.high is not None and num.high < 1000  # 3—4个月 is a span of time, 2021-2025年 is not
             if u.after and not ranged and not any(before.endswith(w) for w in u.after):
-                continue
+                return None  # 3个月内: the unit is 个月 all the same, not 个
         return u
     return None
 
@@ -146,6 +146,29 @@ def _names_a_set(norm: str, num: Number, end: int, clause_end: int) -> bool:
     return any(w in rest[:4] for w in table["label_nouns"]) or bool(MODEL_LABEL.search(rest))
 
 
+def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bool:
+    """每季度学法不少于1次 (a requirement), 打造15分钟政务服务圈 (a name), 在全国36个参评城市中 (the size of
+    a field compared against): numbers with a unit that report nothing done here."""
+    m = load("markers")
+    before = norm[clause[0]:num.start]
+    if before.endswith(tuple(m["requirement_words"])):
+        return True
+    after = norm[end:clause[1]]
+    if _label_end_re().match(after):
+        return True
+    return bool(_pool_start_re().search(before)) and "中" in after[:12]
+
+
+@functools.cache
+def _label_end_re() -> re.Pattern[str]:
+    return re.compile(rf"[\u4e00-\u9fff]{{0,6}}(?:{'|'.join(load('markers')['label_suffixes'])})(?![\u4e00-\u9fff])")
+
+
+@functools.cache
+def _pool_start_re() -> re.Pattern[str]:
+    return re.compile(rf"(?:在|从)(?:{'|'.join(load('markers')['pool_scopes'])})的?$")
+
+
 def _kind(norm: str, left: int, num: Number, unit: Unit) -> str:
     if unit.kind not in ("rate", "score"):  # 较上年提升2.3分 is a change, like 增长5%
         return unit.kind
@@ -170,6 +193,8 @@ def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None)
     if _names_a_set(norm, num, end, clause[1]):
         return None
     if unit.word == "日" and is_damaged_date(norm[num.start:num.end], published):
+        return None
+    if _not_a_fact(norm, num, end, clause):
         return None
     approx, end = approx_after(norm, end)
     return Hit(num, unit.word, _kind(norm, clause[0], num, unit), end, num.approx or approx)
@@ -227,6 +252,8 @@ def _before_after(norm: str, hits: list[Hit]) -> list[Hit]:
     for h in hits:
         prev = out[-1] if out else None
         gap = norm[prev.end:h.num.start] if prev else ""
+        if prev and h.unit != prev.unit and prev.unit.startswith(h.unit) and h.unit:
+            h = replace(h, unit=prev.unit, kind=prev.kind)  # 由21个工作日压减至3个: 3 个工作日
         origin = _origin(norm, prev.num.start, m["from"]) if prev and prev.kind == h.kind else -1
         if prev and origin >= 0 and _to_re().fullmatch(gap):
             # 由3—4个月缩短至5个工作日: a baseline in another unit is dropped rather than mixed
