@@ -20,7 +20,7 @@ from rules.listing import expand
 from rules.numbers import Number, find_numbers, normalize
 from rules.records import Metric
 from rules.tables import load, longest_first
-from rules.text import body_end, clauses_and_sentences, clip, finditer, inside, quoted_spans, sentences
+from rules.text import body_end, clauses_and_sentences, clip, inside, quoted_spans, sentences, spans_of
 
 SECTION = re.compile(r"(?m)^[ \t]*[一二三四五六七八九十]+、")
 """A top-level section heading: 三、…"""
@@ -48,8 +48,9 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
     # straddle a sentence mark, so these are the spans a scan of each sentence would find
     cls, sents = clauses_and_sentences(body)
     cl_starts = [a for a, _ in cls]
-    periods = [(m.start(), m.end(), m.group(0))
-               for m in finditer(ind.period_re(), body, opening=ind.period_opening())]
+    opening = ind.period_opening()
+    periods = (spans_of(ind.period_re(), body, opening) if opening is not None
+               else [(m.start(), m.end(), m.group(0)) for m in ind.period_re().finditer(body)])
     p_starts = [a for a, _, _ in periods]
     plans = plan_sections(body)
     out: list[Metric] = []

@@ -25,7 +25,7 @@ _FULL = "０１２３４５６７８９％．＋，：；（）！？　"
 _HALF = "0123456789%.+,:;()!? "
 _PAIRS = tuple(zip(_FULL, _HALF))
 
-RANGE_MARKS = ("-", "—", "–", "~", "～", "至", "到", "—")
+RANGE_MARKS = frozenset("-—–~～至到")
 """Between the bounds of a range: 3—4个月, 3至5天."""
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -189,12 +189,10 @@ def _range(norm: str, low: Number, high: Number) -> Number:
 def find_numbers(text: str) -> list[Number]:
     """Every numeral in ``text`` with its approximation marker, in order."""
     norm = normalize(text)
-    matches = [(m.start(), form, m) for form, pattern in enumerate(_scanners()) for m in pattern.finditer(norm)]
-    matches.sort()  # no two forms open at the same character: the positions alone decide
     lasts = _before_lasts()
     found: list[Number] = []
     floor = 0
-    for start, form, m in matches:
+    for start, form, m in _in_order([list(pattern.finditer(norm)) for pattern in _scanners()]):
         if start < floor:  # 三十 inside 百分之三十
             continue
         if form == 0 and m.lastindex == 1:
@@ -208,11 +206,31 @@ def find_numbers(text: str) -> list[Number]:
             num = _number(m, form, norm, floor)
         floor = m.end()
         low = found[-1] if found else None
-        if low and norm[low.end:num.start] in RANGE_MARKS and low.value < num.value:
+        if low and num.start == low.end + 1 and norm[low.end] in RANGE_MARKS and low.value < num.value:
             found[-1] = _range(norm, low, num)
         else:
             found.append(num)
     return found
+
+
+def _in_order(forms: list[list[re.Match[str]]]) -> list[tuple[int, int, re.Match[str]]]:
+    """(start, form, match) of every scanner's matches by position (no two forms open at the same
+    character). Usually only Arabic and Chinese numerals are found: two sorted lists merged."""
+    arabic, chinese = forms[0], forms[1]
+    if any(forms[2:]):
+        out = [(m.start(), form, m) for form, ms in enumerate(forms) for m in ms]
+        out.sort(key=lambda t: t[0])
+        return out
+    merged: list[tuple[int, int, re.Match[str]]] = []
+    i = j = 0
+    while i < len(arabic) or j < len(chinese):
+        if j >= len(chinese) or i < len(arabic) and arabic[i].start() < chinese[j].start():
+            merged.append((arabic[i].start(), 0, arabic[i]))
+            i += 1
+        else:
+            merged.append((chinese[j].start(), 1, chinese[j]))
+            j += 1
+    return merged
 
 
 @functools.cache

@@ -212,6 +212,21 @@ def _derive_opening(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return None if parts is None or empty or not parts else re.compile("[" + "".join(parts) + "]")
 
 
+def spans_of(pattern: re.Pattern[str], s: str, opening: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    """(start, end, text) of :func:`finditer`'s matches over all of ``s``, as one list (no generator)."""
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for c in opening.finditer(s):
+        start = c.start()
+        if start < pos:
+            continue
+        m = pattern.match(s, start)
+        if m is not None:
+            pos = m.end()
+            out.append((start, pos, m.group(0)))
+    return out
+
+
 def finditer(pattern: re.Pattern[str], s: str, pos: int = 0, endpos: int | None = None,
              opening: re.Pattern[str] | None = None) -> Iterator[re.Match[str]]:
     """``pattern.finditer(s, pos, endpos)``, trying the pattern only where a match can start.
