@@ -28,6 +28,7 @@ from rules.text import CLAUSE_END, body_end, clip, inside, quoted_spans, repair_
 KEY_DROPS = re.compile(r"[《》“”\"'「」\s()()、·]")
 SLOGAN_TAIL = re.compile("(?:改革|工作|活动|服务|理念|模式)$")
 HAN = re.compile(r"[\u4e00-\u9fff]")
+QUOTE_MARKS = re.compile(r"[“”\"]")
 HAN_RUN_END = re.compile(r"[\u4e00-\u9fff]*$")
 DIGIT = re.compile(r"[0-9]")
 NOT_A_NAME_START = re.compile(r"[一二两三四五六七八九十0-9以在对为于]")
@@ -149,12 +150,14 @@ def models(text: str, norm: str) -> list[Initiative]:
     """A numbered label followed by the system it names: “1+5+N”工作体系 → 1+5+N工作体系."""
     r = _rules("models")
     systems = "|".join(longest_first(r["systems"]))
-    system = re.compile(rf"[^,;:。!?、“”\"《》\s]{{0,{r['system_window']}}}?(?:{systems})")
+    # the system may hold a quoted brand: “1+11”“全城通办”政务服务体系
+    system = re.compile(rf"[^,;:。!?、《》\s]{{0,{r['system_window']}}}?(?:{systems})")
     out = []
     for m in _labels(norm):
         s = system.match(norm, m.end())
         if s:
-            name = text[m.start():m.end()].strip("“”\"「」") + text[s.start():s.end()].removeprefix("的")
+            system_words = QUOTE_MARKS.sub("", text[s.start():s.end()]).removeprefix("的")
+            name = text[m.start():m.end()].strip("“”\"「」") + system_words
             out.append(Initiative(name, "model", _evidence(text, norm, m.start(), s.end())))
     return out
 
