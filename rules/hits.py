@@ -201,20 +201,23 @@ def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None)
 
 
 @functools.cache
-def _rank_re() -> re.Pattern[str]:
+def _rank_words() -> tuple[str, str]:
+    """(verbs, scopes) of rank phrases, each as a longest-first alternation."""
     m = load("markers")
-    verbs = "|".join(longest_first(m["rank_verbs"]))
-    scopes = "|".join(longest_first(m["rank_scopes"]))
+    return "|".join(longest_first(m["rank_verbs"])), "|".join(longest_first(m["rank_scopes"]))
+
+
+@functools.cache
+def _rank_re() -> re.Pattern[str]:
+    verbs, scopes = _rank_words()
     return re.compile(rf"(?:(?:{verbs})了?(?:{scopes})?|(?:{scopes}))(?:的)?第([0-9]+|[一二三四五六七八九十]+)(位|名)?")
 
 
 @functools.cache
 def first_place_re() -> re.Pattern[str]:
-    m = load("markers")
-    verbs = "|".join(longest_first(m["rank_verbs"]))
-    scopes = "|".join(longest_first(m["rank_scopes"]))
+    verbs, scopes = _rank_words()
     # the scope is required: 居全省首位 is a rank, 列首位 or 纠纷数量居首位 says what comes first
-    return re.compile(rf"(?:{verbs})了?(?:{scopes})(?:的)?({'|'.join(m['first_place'])})")
+    return re.compile(rf"(?:{verbs})了?(?:{scopes})(?:的)?({'|'.join(load('markers')['first_place'])})")
 
 
 def rank_hits(norm: str, a: int, b: int) -> list[Hit]:
