@@ -112,11 +112,6 @@ def gazetteer() -> Gazetteer:
                      max(map(len, parents)), _aliases(frozen))
 
 
-def stems() -> dict[str, str]:
-    """Place names without their suffix, where only one division has that stem: 武汉 → 武汉市."""
-    return gazetteer().stems
-
-
 @functools.cache
 def city_stems() -> frozenset[str]:
     """The stems of prefecture-level cities (武汉, 杭州), which are rarely ordinary words."""
