@@ -255,7 +255,8 @@ def _before_after(norm: str, hits: list[Hit]) -> list[Hit]:
     for h in hits:
         prev = out[-1] if out else None
         gap = norm[prev.end:h.num.start] if prev else ""
-        if prev and h.unit != prev.unit and prev.unit.startswith(h.unit) and h.unit:
+        shortened = prev is not None and h.unit != prev.unit and bool(h.unit) and prev.unit.startswith(h.unit)
+        if prev and shortened and _origin(norm, prev.num.start, m["from"]) >= 0 and _to_re().fullmatch(gap):
             h = replace(h, unit=prev.unit, kind=prev.kind)  # 由21个工作日压减至3个: 3 个工作日
         origin = _origin(norm, prev.num.start, m["from"]) if prev and prev.kind == h.kind else -1
         if prev and origin >= 0 and _to_re().fullmatch(gap):
