@@ -149,14 +149,18 @@ def _names_a_set(norm: str, num: Number, end: int, clause_end: int) -> bool:
 def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bool:
     """每季度学法不少于1次 (a requirement), 打造15分钟政务服务圈 (a name), 在全国36个参评城市中 (the size of
     a field compared against): numbers with a unit that report nothing done here."""
-    m = load("markers")
     before = norm[clause[0]:num.start]
-    if before.endswith(tuple(m["requirement_words"])):
+    if before.endswith(_requirement_words()):
         return True
     after = norm[end:clause[1]]
     if _label_end_re().match(after):
         return True
     return bool(_pool_start_re().search(before)) and "中" in after[:12]
+
+
+@functools.cache
+def _requirement_words() -> tuple[str, ...]:
+    return tuple(load("markers")["requirement_words"])
 
 
 @functools.cache
@@ -254,12 +258,12 @@ def _before_after(norm: str, hits: list[Hit]) -> list[Hit]:
     out: list[Hit] = []
     for h in hits:
         prev = out[-1] if out else None
-        gap = norm[prev.end:h.num.start] if prev else ""
-        shortened = prev is not None and h.unit != prev.unit and bool(h.unit) and prev.unit.startswith(h.unit)
-        if prev and shortened and _origin(norm, prev.num.start, m["from"]) >= 0 and _to_re().fullmatch(gap):
+        origin = -1
+        if prev is not None and _to_re().fullmatch(norm[prev.end:h.num.start]):
+            origin = _origin(norm, prev.num.start, m["from"])
+        if prev is not None and origin >= 0 and h.unit and h.unit != prev.unit and prev.unit.startswith(h.unit):
             h = replace(h, unit=prev.unit, kind=prev.kind)  # 由21个工作日压减至3个: 3 个工作日
-        origin = _origin(norm, prev.num.start, m["from"]) if prev and prev.kind == h.kind else -1
-        if prev and origin >= 0 and _to_re().fullmatch(gap):
+        if prev is not None and origin >= 0 and prev.kind == h.kind:
             # 由3—4个月缩短至5个工作日: a baseline in another unit is dropped rather than mixed
             out[-1] = replace(h, baseline=prev.num.value if prev.unit == h.unit else None, start=origin)
         else:

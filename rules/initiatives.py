@@ -148,10 +148,7 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
 
 def models(text: str, norm: str) -> list[Initiative]:
     """A numbered label followed by the system it names: “1+5+N”工作体系 → 1+5+N工作体系."""
-    r = _rules("models")
-    systems = "|".join(longest_first(r["systems"]))
-    # the system may hold a quoted brand: “1+11”“全城通办”政务服务体系
-    system = re.compile(rf"[^,;:。!?、《》\s]{{0,{r['system_window']}}}?(?:{systems})")
+    system = _system_re()
     out = []
     for m in _labels(norm):
         s = system.match(norm, m.end())
@@ -160,6 +157,14 @@ def models(text: str, norm: str) -> list[Initiative]:
             name = text[m.start():m.end()].strip("“”\"「」") + system_words
             out.append(Initiative(name, "model", _evidence(text, norm, m.start(), s.end())))
     return out
+
+
+@functools.cache
+def _system_re() -> re.Pattern[str]:
+    r = _rules("models")
+    systems = "|".join(longest_first(r["systems"]))
+    # the system may hold a quoted brand: “1+11”“全城通办”政务服务体系
+    return re.compile(rf"[^,;:。!?、《》\s]{{0,{r['system_window']}}}?(?:{systems})")
 
 
 def _labels(norm: str) -> list[re.Match[str]]:

@@ -81,25 +81,22 @@ def _sentence(text: str, norm: str, sent: tuple[int, int], cls: list[tuple[int, 
 
 
 def _last_period(norm: str, sent: tuple[int, int], end: int, period: str | None,
-                 periods: list[tuple[int, int, str]] | None) -> str | None:
+                 periods: list[tuple[int, int, str]]) -> str | None:
     """The last period expression found scanning the sentence up to ``end`` (else ``period``).
 
     The pattern reads nothing past its match (no lookahead), so a scan stopping at ``end`` finds the
     same matches as the whole-sentence scan up to the first one that crosses ``end``; from there on
     (rare) the short scan is redone.
     """
-    if periods is None:
-        periods, crossing = [], sent[0]
-    else:
-        crossing = None
-        for a, b, found in periods:
-            if b <= end:
-                if not _aside(norm, sent[0], a, end):
-                    period = found
-                continue
-            if a < end:
-                crossing = a
-            break
+    crossing = None
+    for a, b, found in periods:
+        if b <= end:
+            if not _aside(norm, sent[0], a, end):
+                period = found
+            continue
+        if a < end:
+            crossing = a
+        break
     if crossing is not None:
         for m in ind.period_re().finditer(norm, crossing, end):
             period = m.group(0)
@@ -114,8 +111,8 @@ def _aside(norm: str, start: int, pos: int, end: int) -> bool:
 
 
 def metric(text: str, norm: str, sent: tuple[int, int], span: tuple[int, int], hit: Hit, name: str,
-           period: str | None = None, periods: list[tuple[int, int, str]] | None = None) -> Metric:
-    """``periods``: the period expressions of the sentence (start, end, text), when the caller has them."""
+           period: str | None, periods: list[tuple[int, int, str]]) -> Metric:
+    """``periods``: the period expressions of the sentence (start, end, text); ``period``: the default."""
     a, b = clip(*span, hit.left, hit.end)
     period = _last_period(norm, sent, hit.num.start, period, periods)
     return Metric(indicator=name, value=hit.num.value, unit=hit.unit, kind=hit.kind,

@@ -200,8 +200,7 @@ def find_numbers(text: str) -> list[Number]:
             marked = start > floor and norm[start - 1] in lasts
             pre, a = _before(norm, start, floor) if marked else (None, start)
             digits = m.group(1)
-            value = float(digits.replace(",", "")) if len(digits) <= 28 else _scaled(digits, 1)
-            num = Number(a, m.end(), value, pre)
+            num = Number(a, m.end(), _scaled(digits, 1), pre)
         else:
             num = _number(m, form, norm, floor)
         floor = m.end()

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from rules.numbers import normalize
-from rules.tables import DATA_DIR
+from rules.tables import DATA_DIR, load
 
 LEAD = 300
 """Characters of the text read as its lead paragraph."""
@@ -45,17 +45,6 @@ TITLE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,8})[:|]")
 """滨州:打造法治政府全新样板 — a place stem heading a title."""
 
 
-ETHNIC = re.compile(
-    "(?:" + "|".join(sorted((
-        "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
-        "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
-        "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
-        "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
-        "各"), key=len, reverse=True)) + ")族")
-"""The peoples named in autonomous divisions: 镇宁布依族苗族自治县 is written 镇宁自治县 or 镇宁县."""
-AUTONOMOUS = re.compile(rf"^(.+?)(?:{ETHNIC.pattern})+自治(县|州|旗)$")
-
-
 @dataclass(frozen=True)
 class Gazetteer:
     parents: dict[str, frozenset[str]]  # name → names of its parents (several when the name is shared)
@@ -64,14 +53,15 @@ class Gazetteer:
     aliases: dict[str, str]  # 镇宁自治县, 镇宁县 → 镇宁布依族苗族自治县 (short forms of autonomous divisions)
 
 
-ABBREVIATIONS = {"巴州": "巴音郭楞蒙古自治州", "博州": "博尔塔拉蒙古自治州", "克州": "克孜勒苏柯尔克孜自治州"}
-"""Short names not built from a division's stem (Xinjiang's one-character forms), as written in releases."""
-
-
 def _aliases(names: dict[str, frozenset[str]]) -> dict[str, str]:
-    out: dict[str, str] = {short: full for short, full in ABBREVIATIONS.items() if full in names}
+    """Short forms of autonomous divisions (镇宁自治县, 镇宁县 → 镇宁布依族苗族自治县) and the abbreviations
+    of ``data/places.yaml`` (巴州)."""
+    table = load("places")
+    peoples = "|".join(sorted(table["peoples"], key=len, reverse=True))
+    autonomous = re.compile(rf"^(.+?)(?:(?:{peoples})族)+自治(县|州|旗)$")
+    out: dict[str, str] = {short: full for short, full in table["abbreviations"].items() if full in names}
     for name in names:
-        m = AUTONOMOUS.match(name)
+        m = autonomous.match(name)
         if m:
             for short in (f"{m[1]}自治{m[2]}", f"{m[1]}{m[2]}"):
                 if short not in names:

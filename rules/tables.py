@@ -16,7 +16,7 @@ import yaml
 DATA_DIR = Path(__file__).with_name("data")
 """Where the rule tables live (shipped as package data)."""
 
-TABLES = ("units", "markers", "initiatives", "slogans", "lexicon")
+TABLES = ("units", "markers", "initiatives", "slogans", "lexicon", "places")
 """Every table the rules use; :func:`preload_all` reads them all."""
 
 

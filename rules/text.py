@@ -40,7 +40,7 @@ def _split(norm: str, pattern: re.Pattern[str], start: int = 0, end: int | None 
         left = m.end()
     if left < end:
         spans.append((left, end))
-    return [(a, b) for a, b in spans if norm[a:b].strip()]
+    return [(a, b) for a, b in spans if _kept(norm, a, b)]
 
 
 def _kept(norm: str, a: int, b: int) -> bool:
