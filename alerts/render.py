@@ -103,8 +103,9 @@ Fact = tuple[str, str]
 def markdown_body(alert: Alert) -> str:
     """A short Markdown message for group-chat bots: a bold title, the link, up to :data:`MARKDOWN_FACTS` facts.
 
-    The subject is not repeated (chat channels send it as the message title). WeCom, Feishu and
-    Lark show it as plain text, so the Markdown stays light: bold, links, ``-`` lists, ``>`` quotes.
+    The subject is not repeated (chat channels send it as the message title). WeCom shows it as
+    plain text (Feishu and Lark render it in a card), so the Markdown stays light: bold, links,
+    ``-`` lists, ``>`` quotes.
     """
     v = view(alert)
     if v["type"] == "digest":

@@ -65,7 +65,7 @@ def _subscriber(sub: Subscriber, source: str | None) -> dict[str, Any]:
 
 
 def _redact_chat(url: str) -> str:
-    """``dingtalk://TOKEN/SECRET`` → ``dingtalk://…``: bot keys are credentials."""
+    """``dingtalk://SECRET@TOKEN`` → ``dingtalk://…``: bot keys are credentials."""
     scheme, _, _rest = url.partition("://")
     return f"{scheme}://…"
 

@@ -78,7 +78,7 @@ def subscribers_list(obj: Ctx, as_json: bool) -> None:
 @click.option("--email", help="email address")
 @click.option("--webhook", help="webhook URL")
 @click.option("--secret", help="webhook signing secret (whsec_… base64)")
-@click.option("--chat", multiple=True, help="chat-bot URL: wecombot://KEY, dingtalk://TOKEN/SECRET, feishu://…")
+@click.option("--chat", multiple=True, help="chat-bot URL: wecombot://KEY, dingtalk://SECRET@TOKEN, feishu://…")
 @click.option("--region", "regions", multiple=True, help="only these regions (a city covers its districts)")
 @click.option("--event", "events", multiple=True, type=click.Choice([*EVENT_TYPES, "all"]),
               help="event types [default release.new]")

@@ -16,15 +16,16 @@ generic     ``json://host:port/path``, ``jsons://``  POST ``{"title", "message",
             ``form://…``, ``forms://…``             or as a form (``…s://`` is https)
 ==========  ======================================  ==================================================
 
-(Checked with apprise 2.2: each form above gives ``apprise.Apprise().add(url) is True``; the
+(Checked with apprise 2.2 and 2.3: each form above gives ``apprise.Apprise().add(url) is True``; the
 native DingTalk and Feishu webhook URLs are *not* recognised, write them as above.)
 
     >>> channel = ChatChannel(timeout=5.0)
     >>> channel.send(alert, "wecombot://BOTKEY")  # doctest: +SKIP
     >>> channel.send(alert, "dingtalk://SECabc123@0123456789abcdef")  # doctest: +SKIP
 
-What the bots show: DingTalk gets a Markdown message; WeCom, Feishu and Lark get a text message
-with the Markdown as typed (it is kept light for that reason). A DingTalk robot secured by a
+What the bots show: DingTalk gets a Markdown message, Feishu and Lark an interactive card (the
+subject in its header, the Markdown rendered; apprise 2.3 and later), WeCom a text message with the
+Markdown as typed (it is kept light for that reason). A DingTalk robot secured by a
 keyword (自定义关键词) needs the keyword ``govwatch``: every title starts with ``[govwatch]``.
 
 Errors (see :mod:`alerts.errors`):

@@ -215,7 +215,7 @@ def test_dingtalk_gets_markdown_signed_when_it_has_a_secret(
 @pytest.mark.parametrize(
     ("url", "path"), [("feishu://0a1b-2c3d", "/feishu/0a1b-2c3d/"), ("lark://0a1b-2c3d", "/lark/0a1b-2c3d")]
 )
-def test_feishu_and_lark_get_a_text_message(
+def test_feishu_and_lark_get_a_markdown_card(
     channel: ChatChannel, bots: WebhookReceiver, event_alert: EventAlert, url: str, path: str
 ) -> None:
     alert = event_alert("release.updated")
@@ -223,9 +223,12 @@ def test_feishu_and_lark_get_a_text_message(
     [request] = bots.wait_for(1, timeout=5)
     assert request.path == path
     body = json.loads(request.body)
-    assert body["msg_type"] == "text"
-    assert render.markdown_body(alert) in body["content"]["text"]
-    assert body["content"]["text"].startswith(render.subject(alert))
+    # apprise >= 2.3 renders Markdown for these bots only inside an interactive card
+    assert body["msg_type"] == "interactive"
+    card = body["card"]
+    assert card["header"]["title"]["content"] == render.subject(alert)
+    [element] = card["elements"]
+    assert element["text"] == {"tag": "lark_md", "content": render.markdown_body(alert)}
 
 
 def test_a_bot_answering_500_is_transient(channel: ChatChannel, bots: WebhookReceiver, event_alert: EventAlert) -> None:

@@ -360,7 +360,7 @@ def test_subscriber_secrets_are_not_shown(client: TestClient, fake_dns: dict[str
     fake_dns["hooks.example.org"] = ["93.184.216.34"]
     secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     spec = {"id": "signed", "webhook": {"url": "https://hooks.example.org/hook", "secret": secret},
-            "chat": ["dingtalk://bottoken123456/signsecret"]}
+            "chat": ["dingtalk://SECsignsecret@bottoken123456"]}
     assert secret not in client.post("/subscribers", json=spec, headers=AUTH).text
     listed = client.get("/subscribers", headers=AUTH).text
     assert secret not in listed and "bottoken123456" not in listed and "signsecret" not in listed
