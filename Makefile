@@ -17,7 +17,7 @@ SAY_COMPILED := env -u GOVWATCH_NO_COMPILED $(BIN)/python -c 'import rules; c = 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "govwatch needs Python >= 3.11")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=68'
+	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=77'
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@$(SAY_COMPILED)
 	@touch $(STAMP) && touch -r $(STAMP) $(COMPILED)
