@@ -29,7 +29,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from crawler.body import clean_body, find_body, strip_junk
+from crawler.body import METADATA_FIELDS, METADATA_MARKERS, clean_body, find_body, strip_junk
 from crawler.boilerplate import clean_lines, in_excluded_block, is_info_line
 from crawler.dates import DATE_RE, date_from_url, parse_date
 from crawler.errors import EmptyPage, NotHTML
@@ -80,7 +80,7 @@ NUMERIC_DATE_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}[-/.][0-9]{1,2}[-/.][0
 LEADING_DATE_RE = re.compile(r"^\s*[\[【(（]?\s*" + DATE_RE.pattern)
 SOURCE_RE = re.compile(r"(?:信息来源|文章来源|来源|供稿单位|供稿)\s*[:：]\s*(.+)")
 SOURCE_END_RE = re.compile(
-    r"(?:发布|时间|日期|作者|浏览|点击|访问|阅读|字[体号]|分享|打印|责任编辑|编辑|【|\[|\||｜|\s{2,}|"
+    r"(?:信息来源|文章来源|来源|发布|时间|日期|作者|浏览|点击|访问|阅读|字[体号]|分享|打印|责任编辑|编辑|【|\[|\||｜|\s{2,}|"
     + DATE_RE.pattern + r")"
 )
 SENTENCE_PUNCT_RE = re.compile(r"[，。；！？]")
@@ -235,10 +235,16 @@ def parse_text(text: str, *, url: str = "") -> Article:
     at = _title_at(lines)
     title = collapse_title(lines[at]) if at >= 0 else ""
     lead = at + 1
-    while lead < min(len(lines), at + 1 + 3) and (_header_line(lines[lead]) or _salutation(lines[lead])):
+    subtitles: list[str] = []  # —— 某旗法治政府建设五年综述: body text, but the date line may follow it
+    while lead < min(len(lines), at + 1 + 3 + len(subtitles)):
+        if at >= 0 and _subtitle(lines[lead]):
+            subtitles.append(lines[lead])
+        elif not (_header_line(lines[lead]) or _salutation(lines[lead])):
+            break
         lead += 1
     header = lines[max(0, at) : lead] if at >= 0 else [""] + lines[:lead]  # [0]: the (missing) title
-    body = "\n".join(clean_lines(lines[lead:]))
+    rest = [line for i, line in enumerate(lines[lead:]) if not _addressee(lines, lead + i)]
+    body = "\n".join(clean_lines(subtitles + rest))
     if cjk_count(body) == 0:
         raise EmptyPage(url or "<text>", "no body text")
     published = find_published(parse_html(""), header, url) or _loose_date(header[1:]) or _updated(header)
@@ -256,6 +262,22 @@ def _title_at(lines: list[str]) -> int:
     return -1
 
 
+def _subtitle(line: str) -> bool:
+    """——某旗法治政府建设五年综述: a subtitle under the headline."""
+    flat = collapse_ws(line)
+    return flat.startswith(SUBTITLE_MARKS) and 4 <= cjk_count(flat) <= 60 and not _paragraph(flat)
+
+
+SUBTITLE_MARKS = ("——", "--", "—", "──")
+
+
+def _addressee(lines: list[str], i: int) -> bool:
+    """保定市 / 保政呈〔2025〕5号 / 河北省人民政府: — a salutation among the first lines, before any paragraph,
+    names whom a report is sent to, not what it is about."""
+    return (i < HEADER_WINDOW and _salutation(lines[i])
+            and not any(_paragraph(line) for line in lines[:i]))
+
+
 def _salutation(line: str) -> bool:
     """福州市人民政府:, 中共红河州委、红河州人民政府: — the bodies a report is addressed to (names only,
     no sentence: 3月20日,市委召开会议。会议强调: is body text), not its title nor its subject."""
@@ -265,7 +287,13 @@ def _salutation(line: str) -> bool:
 def _headline(line: str) -> bool:
     flat = collapse_ws(line)
     return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!", ":", ":"))
-            and not INFO_LABEL_RE.search(flat) and not NUMERIC_DATE_RE.search(flat) and not in_nav(flat))
+            and not INFO_LABEL_RE.search(flat) and not NUMERIC_DATE_RE.search(flat) and not in_nav(flat)
+            and not _disclosure(flat))
+
+
+def _disclosure(line: str) -> bool:
+    """索引号 002969771/2025-125341, 组配分类 政府建设 发布机构 区司法局: a row of a disclosure table."""
+    return any(word in line for word in METADATA_MARKERS + METADATA_FIELDS)
 
 
 def _paragraph(line: str) -> bool:
@@ -299,4 +327,6 @@ def in_nav(line: str) -> bool:
     return bool(NAV_LINE_RE.search(line))
 
 
-NAV_LINE_RE = re.compile(r"欢迎|当前位置|现在的位置|网站地图|首页\s*[>>»]|简体|无障碍|登录|注册")
+NAV_LINE_RE = re.compile(r"欢迎|当前位置|现在的位置|网站地图|首页\s*[>>»]|简体|无障碍|登录|注册"
+                         r"|^\s*[>>»]|[>>»][^>>»]{1,12}[>>»]")
+"""…and breadcrumb pieces: a line opening with ``>`` (> 陇西动态 > 政务公告) or holding two of them."""

@@ -32,8 +32,9 @@ LEAD = 300
 GENERIC = frozenset({"城区", "郊区", "矿区", "新区", "新城区", "老城区"})
 """Real division names that are also common nouns: never matched in running text."""
 
-SHORT_AFTER = "省市在和与及、的是于治"
-"""Characters after which a two-character name (菏泽市单县, 在冠县, 法治巴州) may start."""
+SHORT_AFTER = "省市盟州在和与及、的是于治"
+"""Characters after which a two-character name (菏泽市单县, 在冠县, 法治巴州) or a short form (兴安盟科右中旗,
+红河州金平县) may start."""
 
 SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "省",
             "市", "区", "县", "盟", "旗")
@@ -213,7 +214,7 @@ TITLES = re.compile(r"《[^《》\n]{0,80}》")
 SELF_LEVEL = re.compile(r"我([市区县州旗])|全([州旗])|(?<![省州])([市区县州旗])(?:委|人民政府|政府)")
 
 
-SUBJECT_HEAD = re.compile(r"(?:[0-9]{4}年(?:度)?|今年以来|去年以来|近年来|近[一二三四五六七八九十0-9]+年来?|"
+SUBJECT_HEAD = re.compile(r"[—\-]*(?:[0-9]{4}年(?:度)?|今年以来|去年以来|近年来|近[一二三四五六七八九十0-9]+年来?|"
                           r"[0-9]{1,2}月(?:[0-9]{1,2}日)?|日前|近日|目前|中共)?[我全]?")
 """What may stand between a clause's start and a place that is the clause's subject: 2023年,长治市司法局…"""
 LEAD_MARKS = re.compile(r"[,;:。!?\n]")

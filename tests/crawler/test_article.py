@@ -397,3 +397,34 @@ def test_text_date_label_without_colon_and_report_dateline() -> None:
                         "2024年,某旗坚持依法行政。")
     assert report.published.startswith("2025-03-17")
     assert report.text.startswith("2024年,某旗")  # the dateline and the salutation are not body
+
+
+def test_text_subtitle_under_the_headline_keeps_the_date_line_in_the_header() -> None:
+    got = parse_text("法治护航北疆 共筑安全屏障\n—— 某旗法治政府建设五年综述\n"
+                     "更新时间:2025年12月03日 10:17:19  来源:某某法治网\n五年来,某旗坚持依法行政。")
+    assert got.title == "法治护航北疆 共筑安全屏障"
+    assert got.published.startswith("2025-12-03") and got.source == "某某法治网"
+    assert got.text.startswith("—— 某旗法治政府建设五年综述\n五年来")  # the subtitle stays body text
+    assert "更新时间" not in got.text
+
+
+def test_text_breadcrumb_pieces_and_disclosure_rows_are_not_the_title() -> None:
+    got = parse_text("当前位置 : 首页\n> 某县动态 > 政务公告\n2025年某县法治政府建设情况\n"
+                     " 日期 : 2026-01-15  文章来源 : 司法局  字号 : [  ]\n2025年,某县坚持依法行政。")
+    assert got.title == "2025年某县法治政府建设情况"
+    assert got.published == "2026-01-15" and got.source == "司法局"
+    table = parse_text("首页\n>政府信息公开>工作信息\n索引号 002969771/2025-125341\n"
+                       "组配分类 政府建设 发布机构 区司法局\n生成日期 2025-03-25 公开方式 主动公开\n"
+                       "2024年度某区法治政府建设工作报告\n"
+                       "发布时间: 2025-03-25 09:21 信息来源: 区司法局 信息来源: 区司法局\n2024年,某区坚持依法行政。")
+    assert table.title == "2024年度某区法治政府建设工作报告"
+    assert table.published.startswith("2025-03-25T09:21") and table.source == "区司法局"
+    assert table.text == "2024年,某区坚持依法行政。"
+
+
+def test_text_salutation_after_a_document_number_is_not_body() -> None:
+    got = parse_text("某市\n某政呈〔2025〕5号\n某某省人民政府:\n2024年以来,我市坚持依法行政,全年办理行政复议案件36件。")
+    assert "某某省人民政府" not in got.text
+    assert got.text.endswith("2024年以来,我市坚持依法行政,全年办理行政复议案件36件。")
+    body = parse_text("某区召开法治讲座\n区司法局组织开展法治讲座。会议强调:\n各街道办事处:\n要抓好落实。")
+    assert "各街道办事处:" in body.text  # a salutation after a paragraph is the body's own
