@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rules.numbers import Number, approx_after, is_damaged_date, parse_number
+from rules.region import place_spans
 from rules.tables import load, longest_first
 from rules.text import finditer, inside
 
@@ -34,6 +35,7 @@ class Unit:
     after: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
+    tenths: bool = False  # 九成 is 90%: the value is tenths, reported as a percentage
 
 
 @dataclass
@@ -60,7 +62,8 @@ PERCENT = Unit("%", "rate")
 def units() -> tuple[Unit, ...]:
     table = load("units")["units"]
     rows = [Unit(u["unit"], u["kind"], u.get("arabic_only", False), tuple(u.get("after", ())),
-                 tuple(u.get("not_before", ())), tuple(u.get("not_after", ()))) for u in table]
+                 tuple(u.get("not_before", ())), tuple(u.get("not_after", ())), u.get("tenths", False))
+            for u in table]
     return tuple(sorted(rows, key=lambda u: len(u.word), reverse=True))
 
 
@@ -130,7 +133,9 @@ def _is_label(norm: str, num: Number) -> bool:
     """Ordinals, parts of labels and formulas, codes like G20."""
     prev = norm[num.start - 1:num.start] if num.start else ""
     nxt = norm[num.end:num.end + 1]
-    return prev == "第" or prev in LABEL_NEIGHBOURS or nxt in LABEL_NEIGHBOURS or prev.isascii() and prev.isalpha()
+    if prev == "第":  # 第二批 is an ordinal, but 连续第12年 counts the years of a streak
+        return norm[num.start - 3:num.start] != "连续第"
+    return prev in LABEL_NEIGHBOURS or nxt in LABEL_NEIGHBOURS or prev.isascii() and prev.isalpha()
 
 
 def _names_a_set(norm: str, num: Number, end: int, clause_end: int) -> bool:
@@ -143,7 +148,23 @@ def _names_a_set(norm: str, num: Number, end: int, clause_end: int) -> bool:
     if num.value > table["label_max"]:
         return False
     rest = norm[end:clause_end]
+    if rest and rest[0] in QUOTE_OPENERS:  # 三个“一号工程”, 两个“确保”: the quote names the set
+        return True
     return any(w in rest[:4] for w in table["label_nouns"]) or bool(MODEL_LABEL.search(rest))
+
+
+QUOTE_OPENERS = "“\"「‘"
+
+
+def _in_place_name(norm: str, num: Number) -> bool:
+    """三元区, 七台河市, 万年县: a Chinese numeral and a unit opening the name of a division."""
+    if num.arabic:
+        return False
+    spans = place_spans(norm[num.start:num.start + PLACE_NAME_MAX])
+    return bool(spans) and spans[0][0] == 0
+
+
+PLACE_NAME_MAX = 8
 
 
 def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bool:
@@ -200,8 +221,33 @@ def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None)
         return None
     if _not_a_fact(norm, num, end, clause):
         return None
-    approx, end = approx_after(norm, end)
-    return Hit(num, unit.word, _kind(norm, clause[0], num, unit), end, num.approx or approx)
+    approx, after = approx_after(norm, end)
+    if approx is not None and not num.percent and _threshold_re().match(norm, after):
+        return None  # 执法活动总量1000件以上的部门有…: a threshold that sorts what is counted next
+    if _in_place_name(norm, num):
+        return None
+    if unit.word == "日" and _day_of_month_re().search(norm, max(0, num.start - DAY_WINDOW), num.start):
+        return None  # 于12月1日启动,将持续至7日: the 7th of the month
+    if unit.tenths:
+        if num.value > 10:
+            return None
+        num = replace(num, value=num.value * 10)
+        unit = PERCENT
+    return Hit(num, unit.word, _kind(norm, clause[0], num, unit), after, num.approx or approx)
+
+
+DAY_WINDOW = 30
+"""How far before 至7日 a month-day date (12月1日) makes it a day of that month."""
+
+
+@functools.cache
+def _day_of_month_re() -> re.Pattern[str]:
+    return re.compile(r"[0-9]{1,2}月[0-9]{1,2}日[^。;\n]{0,20}[至到]$")
+
+
+@functools.cache
+def _threshold_re() -> re.Pattern[str]:
+    return re.compile(r"的[\u4e00-\u9fff]{1,8}?(?:有|共有|达)")
 
 
 @functools.cache

@@ -96,7 +96,7 @@ def strip_trail(s: str) -> str:
     changed = True
     while changed and s:
         changed = False
-        s = s.rstrip(" ,、;:")
+        s = s.rstrip(" ,、;:(")  # 区市场监管局(7830件): the bracket opens the figure, not the name
         m = _trail_re().search(s)
         if m:
             s, changed = s[:m.start()], True
@@ -209,7 +209,7 @@ def rank_name(pre: str, phrase: str, fallback: str | None) -> str:
 
 def streak_name(pre: str, post: str) -> tuple[str, str]:
     """出庭应诉率连续三年保持100% → (出庭应诉率连续保持, 出庭应诉率): the name and its subject."""
-    base = clean(pre.removesuffix("连续"))
+    base = clean(pre.removesuffix("第").removesuffix("连续"))
     return base + "连续" + _head(post), base
 
 

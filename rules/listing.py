@@ -113,7 +113,7 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
             # 满意度得分87.88分,位列全省第三: the rank is of the sentence's subject, or of the clause before
             fallback = previous or (ind.clean(norm[prev[0]:prev[1]]) if prev else None)
             out.append((h, ind.rank_name(pre, norm[h.left:h.end], fallback), None))
-        elif h.unit == "年" and pre.endswith("连续"):
+        elif h.unit == "年" and pre.endswith(("连续", "连续第")):
             name, subject = ind.streak_name(pre, post)
             out.append((h, name, None))
             previous, left = subject or previous, h.end
