@@ -44,7 +44,7 @@ CLAUSE_MARKS = ";:。!?\n,"
 PUNCT = re.compile(r"[,;:。!?、“”\"《》「」()\s]")
 LABEL = r"[0-9NnX]+(?:\+[0-9NnX]+)+|[一二三四五六七八九十]+(?:\+[一二三四五六七八九十N]+)+"
 LABEL_CHARS = frozenset("0123456789NnX一二三四五六七八九十")
-QUOTED_LABEL = re.compile(rf"[“\"「](?:{LABEL}|[一二三四五六七八九十]{{2,4}}|[0-9]{{2,5}})[”\"」]"
+QUOTED_LABEL = re.compile(rf"[“\"「](?:{LABEL}|[一二三四五六七八九十]{{2,4}}|[0-9]{{2,5}}|[0-9]{{1,2}}\+)[”\"」]"
                           rf"|(?<![0-9A-Za-z+])(?:{LABEL})")
 
 
@@ -146,17 +146,32 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
     return out
 
 
-def models(text: str, norm: str) -> list[Initiative]:
-    """A numbered label followed by the system it names: “1+5+N”工作体系 → 1+5+N工作体系."""
+def models(text: str, norm: str, region: str | None = None) -> list[Initiative]:
+    """A numbered label followed by the system it names: “1+5+N”工作体系 → 1+5+N工作体系; “1+3+X”模式的政务帮办
+    代办促办体系 is named to its end. A label a higher body set (省委“1310”具体部署) is not this government's."""
     system = _system_re()
     out = []
     for m in _labels(norm):
         s = system.match(norm, m.end())
-        if s:
-            system_words = QUOTE_MARKS.sub("", text[s.start():s.end()]).removeprefix("的")
-            name = text[m.start():m.end()].strip("“”\"「」") + system_words
-            out.append(Initiative(name, "model", _evidence(text, norm, m.start(), s.end())))
+        if s is None or _set_above(norm, m.start(), region):
+            continue
+        end = s.end()
+        more = system.match(norm, end + 1) if norm.startswith("的", end) else None
+        end = more.end() if more else end
+        system_words = QUOTE_MARKS.sub("", text[s.start():end]).removeprefix("的")
+        name = text[m.start():m.end()].strip("“”\"「」") + system_words
+        out.append(Initiative(name, "model", _evidence(text, norm, m.start(), end)))
     return out
+
+
+def _set_above(norm: str, start: int, region: str | None) -> bool:
+    """省委“1310”, 市委“1312” in a district's release: a higher body's label."""
+    before = norm[max(0, start - 6):start]
+    if any(before.endswith(a) for a in _rules("documents")["other_actors"]):
+        return True
+    if region is None or region.endswith("市"):
+        return False
+    return any(before.endswith(b) for b in _rules("models")["higher_bodies"])
 
 
 @functools.cache
@@ -189,8 +204,37 @@ def _labels(norm: str) -> list[re.Match[str]]:
 
 
 def _honour(norm: str, a: int, name: str) -> bool:
+    """评为“全国法治政府建设示范市”: an honour; but “打造‘一核多点’…示范区” is a project (it opens with a verb)."""
     r = _rules("programs")
-    return name.endswith(tuple(r["honour_suffixes"])) or any(v in norm[max(0, a - 8):a] for v in r["honour_verbs"])
+    if any(v in norm[max(0, a - 8):a] for v in r["honour_verbs"]):
+        return True
+    return name.endswith(tuple(r["honour_suffixes"])) and not name.startswith(tuple(r["verbs"]))
+
+
+def _rhetorical(norm: str, a: int, b: int) -> bool:
+    """以“述法”促“履职”: two quoted words in a figure of speech, neither a name."""
+    if norm[a - 1:a] == "以" and norm[b + 1:b + 2] in OPENERS and norm[b:b + 1] in LINKING:
+        return True
+    return norm[a - 1:a] in LINKING and norm[a - 2:a - 1] in CLOSERS and _rhetorical_before(norm, a - 2)
+
+
+OPENERS, CLOSERS = "“「\"", "”」\""
+LINKING = "促带保强推"
+"""The one-character verb joining the two halves: 以“学”促“干”, 以“述”带“履”."""
+
+
+def _rhetorical_before(norm: str, close: int) -> bool:
+    """Whether the quote closing at ``close`` opens right after 以."""
+    start = max(norm.rfind(o, max(0, close - 12), close) for o in OPENERS)
+    return start > 0 and norm[start - 1] == "以"
+
+
+def _chain_end(norm: str, spans: list[tuple[int, int]], k: int) -> int:
+    """Where the run of quotes from ``spans[k]`` ends: “律企青虹”“法总联盟”“法务惠企”等… ends after the third."""
+    gaps = _rules("programs")["chain_gaps"]
+    while k + 1 < len(spans) and norm[spans[k + 1][0]] in OPENERS and norm[spans[k][1]:spans[k + 1][0]] in gaps:
+        k += 1
+    return spans[k][1]
 
 
 def _slogan(name: str) -> bool:
@@ -216,9 +260,11 @@ def _named_after(norm: str, b: int) -> bool:
     return any(noun in (after[:stop.start()] if stop else after) for noun in r["nouns"])
 
 
-def _launched(norm: str, a: int, b: int) -> bool:
+def _launched(norm: str, a: int, b: int, chain: tuple[int, int] | None = None) -> bool:
     """A programme noun right after the quote (or ending the name itself), a launching verb before it in
-    the clause, or a recognition right after it (“…新模式”获评…, “X”入选…)."""
+    the clause, or a recognition right after it (“…新模式”获评…, “X”入选…). ``chain`` (start, end): the run of
+    quotes this one belongs to, whose noun after 等 (…等律企合作交流平台) is this one's too (not its verb:
+    打造“榴乡诉递”“硬核版” launches one programme, in a new version)."""
     r = _rules("programs")
     if norm[a + 1:b - 1].endswith(tuple(r["nouns"])) or norm.startswith(tuple(r["recognised"]), b):
         return True
@@ -227,6 +273,11 @@ def _launched(norm: str, a: int, b: int) -> bool:
     after = after[:stop.start()] if stop else after
     if any(noun in after for noun in r["nouns"]):
         return True
+    if chain is not None and norm.startswith("等", chain[1]):
+        tail = norm[chain[1]:chain[1] + r["chain_window"]]
+        stop = PUNCT.search(tail)
+        if any(noun in (tail[:stop.start()] if stop else tail) for noun in r["nouns"]):
+            return True
     before = norm[_clause_start(norm, a):a]
     before = before[max(before.rfind("”"), before.rfind("」"), before.rfind('"')) + 1:]
     return any(v in before for v in r["verbs"])
@@ -235,8 +286,13 @@ def _launched(norm: str, a: int, b: int) -> bool:
 def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
     r = _rules("programs")
     out = []
-    for a, b in spans:
+    chain_start, chain_end = -1, -1
+    for k, (a, b) in enumerate(spans):
         if norm[a] not in "“「『\"":
+            continue
+        if a >= chain_end:
+            chain_start, chain_end = a, _chain_end(norm, spans, k)
+        if _rhetorical(norm, a, b):
             continue
         quoted = text[a + 1:b - 1].strip()
         if _slogan(quoted) and not GENERIC_NAME.match(quoted):  # 政务服务“一网通办”: still the slogan
@@ -247,7 +303,7 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         if (QUOTED_LABEL.fullmatch(norm[a:b]) or _slogan(name) or _honour(norm, a, name)
                 or _description(name) and not (_one_character_parts(name) and _named_after(norm, b))):
             continue
-        if _launched(norm, a, b):
+        if _launched(norm, a, b, (chain_start, chain_end)):
             out.append(Initiative(name, "program", _evidence(text, norm, a, b)))
     return out
 
@@ -289,11 +345,20 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
         stop = end.start() if end else len(norm)
         if not suffix.search(norm, pos, stop):  # no name ends in this clause: spare the segmenting
             continue
+        carried = -1  # 启动公共政策兑现和政府履约践诺专项行动: a part with no suffix of its own opens the next
         for part in _parts(norm[pos:stop]):
             start = norm.find(part, pos)
             pos = start + len(part)
+            if carried >= 0:
+                joined = norm[carried:pos]
+                if joined.endswith(tuple(r["joined_suffixes"])):
+                    part, start = joined, carried
+                carried = -1
             s = suffix.search(part)
-            name = part[:s.end()] if s else ""
+            if s is None:
+                carried = start if norm.startswith(("和", "及", "与"), pos) else -1
+                continue
+            name = part[:s.end()]
             counted = DIGIT.search(norm, start + len(name), stop) is not None  # 建成服务中心3215个: a kind, not a name
             if (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(name.replace("(", "").replace(")", ""))
                     and not NOT_A_NAME_START.match(name) and not inside(spans, start)
@@ -301,6 +366,25 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
                 out.append(Initiative(text[start:start + len(name)], "program",
                                       _evidence(text, norm, start, start + len(name))))
     return out
+
+
+def recognised_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
+    """事前信用承诺监管平台荣获全国信用优秀案例: an unquoted platform or mechanism opening its clause, named
+    by a recognition right after it."""
+    out = []
+    for m in _recognised_re().finditer(norm):
+        a, b = m.span(1)
+        if not inside(spans, a) and not NOT_A_NAME_START.match(norm, a):
+            out.append(Initiative(text[a:b], "program", _evidence(text, norm, a, b)))
+    return out
+
+
+@functools.cache
+def _recognised_re() -> re.Pattern[str]:
+    r = _rules("bare_programs")
+    ends = "|".join(longest_first(r["suffixes"] + r["named_suffixes"] + ["模式", "工作法"]))
+    return re.compile(rf"(?:^|(?<=[,;。!?\n]))([\u4e00-\u9fff]{{4,{r['max_len']}}}?(?:{ends}))"
+                      rf"(?:{'|'.join(longest_first(r['recognised']))})", re.M)
 
 
 @functools.cache
@@ -337,5 +421,5 @@ def find_initiatives(text: str, *, region: str | None = None) -> list[Initiative
     end = body_end(full)
     norm = full[:end]
     spans = [s for s in quoted_spans(full) if s[1] <= end]
-    found = documents(text, norm, region) + models(text, norm) + programs(text, norm, spans)
-    return _dedupe(found + bare_programs(text, norm, spans))
+    found = documents(text, norm, region) + models(text, norm, region) + programs(text, norm, spans)
+    return _dedupe(found + bare_programs(text, norm, spans) + recognised_programs(text, norm, spans))
