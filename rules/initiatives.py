@@ -370,21 +370,26 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
 
 def recognised_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
     """事前信用承诺监管平台荣获全国信用优秀案例: an unquoted platform or mechanism opening its clause, named
-    by a recognition right after it."""
+    by a recognition right after it (found from the recognition back: such words are rare)."""
     out = []
-    for m in _recognised_re().finditer(norm):
-        a, b = m.span(1)
-        if not inside(spans, a) and not NOT_A_NAME_START.match(norm, a):
-            out.append(Initiative(text[a:b], "program", _evidence(text, norm, a, b)))
+    for m in _recognition_re().finditer(norm):
+        a = _clause_start(norm, m.start())
+        name = _recognised_name_re().fullmatch(norm, a, m.start())
+        if name and not inside(spans, a) and not NOT_A_NAME_START.match(norm, a):
+            out.append(Initiative(text[a:m.start()], "program", _evidence(text, norm, a, m.start())))
     return out
 
 
 @functools.cache
-def _recognised_re() -> re.Pattern[str]:
+def _recognition_re() -> re.Pattern[str]:
+    return re.compile("|".join(longest_first(_rules("bare_programs")["recognised"])))
+
+
+@functools.cache
+def _recognised_name_re() -> re.Pattern[str]:
     r = _rules("bare_programs")
     ends = "|".join(longest_first(r["suffixes"] + r["named_suffixes"] + ["模式", "工作法"]))
-    return re.compile(rf"(?:^|(?<=[,;。!?\n]))([\u4e00-\u9fff]{{4,{r['max_len']}}}?(?:{ends}))"
-                      rf"(?:{'|'.join(longest_first(r['recognised']))})", re.M)
+    return re.compile(rf"[\u4e00-\u9fff]{{2,{r['max_len']}}}(?:{ends})")
 
 
 @functools.cache
