@@ -243,9 +243,12 @@ def _slogan(name: str) -> bool:
 
 
 def _description(name: str) -> bool:
-    """“调度、督导、考核”: a list of bare two-character verbs describes work, it names nothing."""
+    """“调度、督导、考核”: a list of bare two-character verbs describes work, it names nothing; so does a
+    list of short ways of one thing (“马上办、网上办、就近办”)."""
     parts = name.split("、")
-    return len(parts) >= 3 and all(len(p) <= 2 for p in parts)
+    if len(parts) < 3:
+        return False
+    return all(len(p) <= 2 for p in parts) or (all(len(p) <= 3 for p in parts) and len({p[-1] for p in parts}) == 1)
 
 
 def _one_character_parts(name: str) -> bool:
