@@ -80,7 +80,7 @@ NUMERIC_DATE_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}[-/.][0-9]{1,2}[-/.][0
 LEADING_DATE_RE = re.compile(r"^\s*[\[【(（]?\s*" + DATE_RE.pattern)
 SOURCE_RE = re.compile(r"(?:信息来源|文章来源|来源|供稿单位|供稿)\s*[:：]\s*(.+)")
 SOURCE_END_RE = re.compile(
-    r"(?:信息来源|文章来源|来源|发布|时间|日期|作者|浏览|点击|访问|阅读|字[体号]|分享|打印|责任编辑|编辑|【|\[|\||｜|\s{2,}|"
+    r"(?:信息来源|文章来源|来源|发布|撰写|撰稿|时间|日期|作者|浏览|点击|访问|阅读|字[体号]|分享|打印|责任编辑|编辑|【|\[|\||｜|\s{2,}|"
     + DATE_RE.pattern + r")"
 )
 SENTENCE_PUNCT_RE = re.compile(r"[，。；！？]")
@@ -247,18 +247,23 @@ def parse_text(text: str, *, url: str = "") -> Article:
     body = "\n".join(clean_lines(subtitles + rest))
     if cjk_count(body) == 0:
         raise EmptyPage(url or "<text>", "no body text")
-    published = find_published(parse_html(""), header, url) or _loose_date(header[1:]) or _updated(header)
+    published = (find_published(parse_html(""), header, url) or _loose_date(header[1:]) or _updated(header)
+                 or _edition_date(lines[:max(0, at)]))
     return Article(url=url, title=title, text=body, published=published, source=find_source(header))
 
 
 def _title_at(lines: list[str]) -> int:
     """The title line: the first headline near the top, unless the body starts before any (-1: no title,
     and no line is dropped as a header)."""
-    for i, line in enumerate(lines[:HEADER_WINDOW]):
+    seen = 0
+    for i, line in enumerate(lines):
         if _headline(line):
             return i
         if _paragraph(line) or _salutation(line):
             return -1
+        seen += bool(CJK_RE.search(line))  # a page's "—", "2023", "01/19" pieces do not count
+        if seen >= HEADER_WINDOW:
+            break
     return -1
 
 
@@ -287,8 +292,8 @@ def _salutation(line: str) -> bool:
 def _headline(line: str) -> bool:
     flat = collapse_ws(line)
     return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!", ":", ":"))
-            and not INFO_LABEL_RE.search(flat) and not NUMERIC_DATE_RE.search(flat) and not in_nav(flat)
-            and not _disclosure(flat))
+            and not EDITION_RE.match(flat) and not INFO_LABEL_RE.search(flat) and not NUMERIC_DATE_RE.search(flat)
+            and not in_nav(flat) and not _disclosure(flat))
 
 
 def _disclosure(line: str) -> bool:
@@ -310,6 +315,15 @@ def _header_line(line: str) -> bool:
     if cjk_count(line) >= 60 or _paragraph(line):
         return False
     return is_info_line(line) or (bool(NUMERIC_DATE_RE.search(line)) and cjk_count(line) < 30)
+
+
+EDITION_RE = re.compile(r"^《[^《》]{2,16}》\s*(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日")
+"""《遂宁日报》2025年11月29日03版: the newspaper and edition a feature was printed in."""
+
+
+def _edition_date(lines: list[str]) -> str | None:
+    """The date of a newspaper edition line above the headline, when nothing else dates the text."""
+    return next((parse_date(line) for line in lines if EDITION_RE.match(collapse_ws(line))), None)
 
 
 def _loose_date(lines: list[str]) -> str | None:

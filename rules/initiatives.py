@@ -31,13 +31,17 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 QUOTE_MARKS = re.compile(r"[“”\"]")
 HAN_RUN_END = re.compile(r"[\u4e00-\u9fff]*$")
 DIGIT = re.compile(r"[0-9]")
-NOT_A_NAME_START = re.compile(r"[一二两三四五六七八九十0-9以在对为于]")
+NOT_A_NAME_START = re.compile(r"[一二两三四五六七八九十0-9以在对为于的了]")
 TITLE = re.compile(r"《([^《》\n]{2,80})》")
 FOREIGN = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市|县|区))")
 QUOTE_OPENING = re.compile(r"[“\"「]")
 """Where QUOTED_LABEL's quoted alternative starts."""
-GENERIC_NAME = re.compile(r"^一[件类张个份单码]?[\u4e00-\u9fff]{0,2}$")
+GENERIC_NAME = re.compile(r"^一[件类张个份单码]?[\u4e00-\u9fff]{0,2}(?<!式)$")
 """“一类事”, “一清单”, “一件事”: names that say nothing without the words before their quote."""
+ITEM_COUNT = re.compile(r"[一二两三四五六七八九十]+[项个大种类]")
+"""“A”“B”“C”三项改革: the run of quotes is counted, then named by the noun after."""
+SET_OF_PARTS = re.compile(r"^[一二两三四五六七八九十]+大[\u4e00-\u9fff]{1,4}$")
+"""“五大系统”, “三大平台”: a count of parts, not a name."""
 CLAUSE_MARK = CLAUSE_END
 CLAUSE_MARKS = ";:。!?\n,"
 """The characters CLAUSE_MARK can match."""
@@ -146,11 +150,13 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
     return out
 
 
-def models(text: str, norm: str, region: str | None = None) -> list[Initiative]:
+def models(text: str, norm: str, region: str | None = None) -> tuple[list[Initiative], list[tuple[int, int]]]:
     """A numbered label followed by the system it names: “1+5+N”工作体系 → 1+5+N工作体系; “1+3+X”模式的政务帮办
-    代办促办体系 is named to its end. A label a higher body set (省委“1310”具体部署) is not this government's."""
+    代办促办体系 is named to its end. A label a higher body set (省委“1310”具体部署) is not this government's.
+    Returns the models and their spans (a brand quoted inside one, “1+11”“全城通办”政务服务体系, is its part)."""
     system = _system_re()
     out = []
+    spans: list[tuple[int, int]] = []
     for m in _labels(norm):
         s = system.match(norm, m.end())
         if s is None or _set_above(norm, m.start(), region):
@@ -161,7 +167,8 @@ def models(text: str, norm: str, region: str | None = None) -> list[Initiative]:
         system_words = QUOTE_MARKS.sub("", text[s.start():end]).removeprefix("的")
         name = text[m.start():m.end()].strip("“”\"「」") + system_words
         out.append(Initiative(name, "model", _evidence(text, norm, m.start(), end)))
-    return out
+        spans.append((m.start(), end))
+    return out, spans
 
 
 def _set_above(norm: str, start: int, region: str | None) -> bool:
@@ -212,21 +219,23 @@ def _honour(norm: str, a: int, name: str) -> bool:
 
 
 def _rhetorical(norm: str, a: int, b: int) -> bool:
-    """以“述法”促“履职”: two quoted words in a figure of speech, neither a name."""
-    if norm[a - 1:a] == "以" and norm[b + 1:b + 2] in OPENERS and norm[b:b + 1] in LINKING:
+    """以“述法”促“履职”, 从“一家主抓”走向“协同联动”: two quoted words in a figure of speech, neither a name."""
+    if norm[a - 1:a] in ("以", "从") and FIGURE_LINK.match(norm, b):
         return True
-    return norm[a - 1:a] in LINKING and norm[a - 2:a - 1] in CLOSERS and _rhetorical_before(norm, a - 2)
+    link = FIGURE_LINK_BEFORE.search(norm, max(0, a - 4), a)
+    return link is not None and _rhetorical_before(norm, link.start())
 
 
 OPENERS, CLOSERS = "“「\"", "”」\""
-LINKING = "促带保强推"
-"""The one-character verb joining the two halves: 以“学”促“干”, 以“述”带“履”."""
+FIGURE_LINK = re.compile(r"(?:[促带保强推]|走向|转向|迈向|转变为|变为|向|到)[“「\"]")
+"""What joins the halves: 以“学”促“干”, 从“能办”向“好办”, 从“一家主抓”走向“协同联动”."""
+FIGURE_LINK_BEFORE = re.compile(r"[”」\"](?:[促带保强推]|走向|转向|迈向|转变为|变为|向|到)$")
 
 
 def _rhetorical_before(norm: str, close: int) -> bool:
-    """Whether the quote closing at ``close`` opens right after 以."""
+    """Whether the quote closing at ``close`` opens right after 以 or 从."""
     start = max(norm.rfind(o, max(0, close - 12), close) for o in OPENERS)
-    return start > 0 and norm[start - 1] == "以"
+    return start > 0 and norm[start - 1] in ("以", "从")
 
 
 def _chain_end(norm: str, spans: list[tuple[int, int]], k: int) -> int:
@@ -276,7 +285,7 @@ def _launched(norm: str, a: int, b: int, chain: tuple[int, int] | None = None) -
     after = after[:stop.start()] if stop else after
     if any(noun in after for noun in r["nouns"]):
         return True
-    if chain is not None and norm.startswith("等", chain[1]):
+    if chain is not None and (norm.startswith("等", chain[1]) or ITEM_COUNT.match(norm, chain[1])):
         tail = norm[chain[1]:chain[1] + r["chain_window"]]
         stop = PUNCT.search(tail)
         if any(noun in (tail[:stop.start()] if stop else tail) for noun in r["nouns"]):
@@ -303,7 +312,7 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         name = _completed(text, norm, a, quoted)
         if not (r["min_len"] <= len(name) <= r["max_len"]) or not HAN.search(name):
             continue
-        if (QUOTED_LABEL.fullmatch(norm[a:b]) or _slogan(name) or _honour(norm, a, name)
+        if (QUOTED_LABEL.fullmatch(norm[a:b]) or SET_OF_PARTS.match(name) or _slogan(name) or _honour(norm, a, name)
                 or _description(name) and not (_one_character_parts(name) and _named_after(norm, b))):
             continue
         if _launched(norm, a, b, (chain_start, chain_end)):
@@ -337,7 +346,8 @@ def _parts(s: str) -> list[str]:
 
 
 def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
-    """成立峄城区金融矛盾纠纷调解委员会, 建立法治指数评估体系: named bodies and systems without quotes."""
+    """成立峄城区金融矛盾纠纷调解委员会, 建立法治指数评估体系: named bodies and systems without quotes;
+    打造法润、知行两大商事调解中心 names two (法润商事调解中心, 知行商事调解中心)."""
     r = _rules("bare_programs")
     verbs = "|".join(longest_first(r["verbs"]))
     suffix = _suffix_re()
@@ -349,6 +359,7 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
         if not suffix.search(norm, pos, stop):  # no name ends in this clause: spare the segmenting
             continue
         carried = -1  # 启动公共政策兑现和政府履约践诺专项行动: a part with no suffix of its own opens the next
+        pending: list[tuple[int, str]] = []  # suffix-less items before 、 (法润、): they may share the next suffix
         for part in _parts(norm[pos:stop]):
             start = norm.find(part, pos)
             pos = start + len(part)
@@ -360,15 +371,33 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
             s = suffix.search(part)
             if s is None:
                 carried = start if norm.startswith(("和", "及", "与"), pos) else -1
+                pending = pending + [(start, part)] if norm.startswith("、", pos) else []
                 continue
             name = part[:s.end()]
+            shared = SHARED_COUNT.match(name) if pending else None
+            items = ([(a, p + shared[2]) for a, p in pending] + [(start, shared[1] + shared[2])] if shared
+                     else [(start, name)])
+            pending = []
             counted = DIGIT.search(norm, start + len(name), stop) is not None  # 建成服务中心3215个: a kind, not a name
-            if (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(name.replace("(", "").replace(")", ""))
-                    and not NOT_A_NAME_START.match(name) and not inside(spans, start)
-                    and not counted and (name.endswith(tuple(r["suffixes"])) or _proper(name))):
-                out.append(Initiative(text[start:start + len(name)], "program",
-                                      _evidence(text, norm, start, start + len(name))))
+            for a, named in items:
+                if not counted and not inside(spans, a) and _bare_name(named, r):
+                    out.append(Initiative(named if shared else text[a:a + len(named)], "program",
+                                          _evidence(text, norm, a, start + len(name))))
     return out
+
+
+SHARED_COUNT = re.compile(r"^([\u4e00-\u9fff]{2,6}?)[两二三四五六七八九十]+[大个家所](.{2,})$")
+"""知行两大商事调解中心 after 法润、: the last item, the count, and the name the items share."""
+
+
+def _bare_name(name: str, r: dict) -> bool:
+    """Whether an unquoted phrase ending in a programme suffix reads as a name: short enough, no marks, not
+    opening with a number or a particle, and not a description (便捷优质的公共法律服务体系) unless it holds a
+    place; a mechanism or rule only with a place in it."""
+    plain = name.replace("(", "").replace(")", "")
+    return (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(plain) and not NOT_A_NAME_START.match(name)
+            and ("的" not in name or _proper(name)) and not name.endswith(tuple(r["standard_bodies"]))
+            and (name.endswith(tuple(r["suffixes"])) or _proper(name)))
 
 
 def recognised_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
@@ -429,5 +458,7 @@ def find_initiatives(text: str, *, region: str | None = None) -> list[Initiative
     end = body_end(full)
     norm = full[:end]
     spans = [s for s in quoted_spans(full) if s[1] <= end]
-    found = documents(text, norm, region) + models(text, norm, region) + programs(text, norm, spans)
+    found, in_models = models(text, norm, region)
+    quotes = [q for q in spans if not any(a <= q[0] < b for a, b in in_models)] if in_models else spans
+    found = documents(text, norm, region) + found + programs(text, norm, quotes)
     return _dedupe(found + bare_programs(text, norm, spans) + recognised_programs(text, norm, spans))

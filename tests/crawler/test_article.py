@@ -428,3 +428,18 @@ def test_text_salutation_after_a_document_number_is_not_body() -> None:
     assert got.text.endswith("2024年以来,我市坚持依法行政,全年办理行政复议案件36件。")
     body = parse_text("某区召开法治讲座\n区司法局组织开展法治讲座。会议强调:\n各街道办事处:\n要抓好落实。")
     assert "各街道办事处:" in body.text  # a salutation after a paragraph is the body's own
+
+
+def test_text_newspaper_edition_line_dates_the_feature() -> None:
+    got = parse_text("\n《某某日报》2025年11月29日03版\n以高水平法治护航高质量发展\n"
+                     "——某市全面依法治市工作新闻发布会举行\n主持人:\n“十四五”期间,某市坚持依法行政。")
+    assert got.title == "以高水平法治护航高质量发展"
+    assert got.published == "2025-11-29"
+
+
+def test_text_short_page_pieces_do_not_push_the_title_out_of_reach() -> None:
+    got = parse_text("当前位置:\n首页 > 工作动态 > 各市动态\n—\n2023\n—\n01/19\n09:30\n—  分享  —\n"
+                     "某市“四个坚持”助推法治化营商环境建设\n文章来源:法治某省 撰写时间:2024年05月31日 作者:信息员\n"
+                     "2024年是关键一年,某市司法局坚持依法行政。")
+    assert got.title == "某市“四个坚持”助推法治化营商环境建设"
+    assert got.published == "2024-05-31" and got.source == "法治某省"
