@@ -24,6 +24,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -242,7 +243,8 @@ def parse_text(text: str, *, url: str = "") -> Article:
         elif not (_header_line(lines[lead]) or _salutation(lines[lead])):
             break
         lead += 1
-    header = lines[max(0, at) : lead] if at >= 0 else [""] + lines[:lead]  # [0]: the (missing) title
+    header = [line for line in lines[max(0, at) : lead] if line not in subtitles] if at >= 0 else [""] + lines[:lead]
+    # [0]: the title, or "" for a missing one; a subtitle (——写在12月4日国家宪法日之际) dates nothing
     rest = [line for i, line in enumerate(lines[lead:]) if not _addressee(lines, lead + i)]
     body = "\n".join(clean_lines(subtitles + rest))
     if cjk_count(body) == 0:
@@ -293,12 +295,20 @@ def _headline(line: str) -> bool:
     flat = collapse_ws(line)
     return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!", ":", ":"))
             and not EDITION_RE.match(flat) and not INFO_LABEL_RE.search(flat) and not NUMERIC_DATE_RE.search(flat)
-            and not in_nav(flat) and not _disclosure(flat))
+            and not in_nav(flat) and not _disclosure(line))
 
 
 def _disclosure(line: str) -> bool:
-    """索引号 002969771/2025-125341, 组配分类 政府建设 发布机构 区司法局: a row of a disclosure table."""
-    return any(word in line for word in METADATA_MARKERS + METADATA_FIELDS)
+    """索引号 002969771/2025-125341, 组配分类 政府建设 发布机构 区司法局: a row of a disclosure table — a field
+    used as a label (a space or colon after it), or two fields; 关于调整政府信息主动公开范围的公告 is a headline."""
+    if any(m in line for m in METADATA_MARKERS) or _disclosure_re().search(line):
+        return True
+    return sum(field in line for field in METADATA_FIELDS) >= 2
+
+
+@functools.cache
+def _disclosure_re() -> re.Pattern[str]:
+    return re.compile(rf"(?:{'|'.join(METADATA_FIELDS)})\s*[:：\s]")
 
 
 def _paragraph(line: str) -> bool:

@@ -134,7 +134,7 @@ def _is_label(norm: str, num: Number) -> bool:
     prev = norm[num.start - 1:num.start] if num.start else ""
     nxt = norm[num.end:num.end + 1]
     if prev == "第":  # 第二批 is an ordinal, but 连续第12年 counts the years of a streak
-        return norm[num.start - 3:num.start] != "连续第"
+        return not (norm[num.start - 3:num.start] == "连续第" and norm.startswith("年", num.end))
     return prev in LABEL_NEIGHBOURS or nxt in LABEL_NEIGHBOURS or prev.isascii() and prev.isalpha()
 
 
@@ -148,8 +148,8 @@ def _names_a_set(norm: str, num: Number, end: int, clause_end: int) -> bool:
     if num.value > table["label_max"]:
         return False
     rest = norm[end:clause_end]
-    if rest and rest[0] in QUOTE_OPENERS:  # 三个“一号工程”, 两个“确保”: the quote names the set
-        return True
+    if rest and rest[0] in QUOTE_OPENERS and norm[num.end:end] in table["set_words"]:
+        return True  # 三个“一号工程”, 两个“确保”: the quote names the set (三次“回头看” are counted)
     return any(w in rest[:4] for w in table["label_nouns"]) or bool(MODEL_LABEL.search(rest))
 
 
@@ -221,33 +221,48 @@ def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None)
         return None
     if _not_a_fact(norm, num, end, clause):
         return None
-    approx, after = approx_after(norm, end)
-    if approx is not None and not num.percent and _threshold_re().match(norm, after):
-        return None  # 执法活动总量1000件以上的部门有…: a threshold that sorts what is counted next
-    if _in_place_name(norm, num):
+    if _in_place_name(norm, num) or unit.word == "日" and _day_of_month(norm, num):
         return None
-    if unit.word == "日" and _day_of_month_re().search(norm, max(0, num.start - DAY_WINDOW), num.start):
-        return None  # 于12月1日启动,将持续至7日: the 7th of the month
     if unit.tenths:
         if num.value > 10:
             return None
-        num = replace(num, value=num.value * 10)
+        digit = parse_number(norm[end:end + 1]) if norm[end:end + 1] in TENTH_DIGITS else None
+        num = replace(num, value=num.value * 10 + (digit or 0))  # 九成 is 90%, 九成五 95%
+        end += 1 if digit else 0
         unit = PERCENT
+    approx, after = approx_after(norm, end)
+    if approx is not None and unit.kind != "rate" and _threshold_re().match(norm, after):
+        return None  # 执法活动总量1000件以上的部门有6个: a threshold that sorts what is counted next
     return Hit(num, unit.word, _kind(norm, clause[0], num, unit), after, num.approx or approx)
+
+
+TENTH_DIGITS = "一二三四五六七八九"
 
 
 DAY_WINDOW = 30
 """How far before 至7日 a month-day date (12月1日) makes it a day of that month."""
 
 
+def _day_of_month(norm: str, num: Number) -> bool:
+    """于12月1日启动,将持续至7日: the 7th of the month; but 自7月1日起…由15日缩短至7日 is a duration."""
+    m = _day_of_month_re().search(norm, max(0, num.start - DAY_WINDOW), num.start)
+    return m is not None and not norm[:m.end() - 1].endswith(_duration_verbs())
+
+
+@functools.cache
+def _duration_verbs() -> tuple[str, ...]:
+    return tuple(load("markers")["duration_verbs"])
+
+
 @functools.cache
 def _day_of_month_re() -> re.Pattern[str]:
-    return re.compile(r"[0-9]{1,2}月[0-9]{1,2}日[^。;\n]{0,20}[至到]$")
+    return re.compile(r"[0-9]{1,2}月[0-9]{1,2}日[^。;\n0-9]{0,20}[至到]$")
 
 
 @functools.cache
 def _threshold_re() -> re.Pattern[str]:
-    return re.compile(r"的[\u4e00-\u9fff]{1,8}?(?:有|共有|达)")
+    """…以上的部门有6个, …以上的街镇有:宝平街道…: the thing sorted, then how many or which there are."""
+    return re.compile(r"的[\u4e00-\u9fff]{1,8}?(?:共有|有|达)(?=[0-9一二三四五六七八九十两:])")
 
 
 @functools.cache

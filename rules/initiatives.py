@@ -38,6 +38,8 @@ QUOTE_OPENING = re.compile(r"[“\"「]")
 """Where QUOTED_LABEL's quoted alternative starts."""
 GENERIC_NAME = re.compile(r"^一[件类张个份单码]?[\u4e00-\u9fff]{0,2}(?<!式)$")
 """“一类事”, “一清单”, “一件事”: names that say nothing without the words before their quote."""
+DEMONSTRATIVE = re.compile(r"[这该此其](?:一|个|项|种|套)?|本(?:一|个|项|种|套)")
+"""这一平台, 该项制度, 本套体系: a phrase pointing back at a name, not one (本溪市… is a name)."""
 ITEM_COUNT = re.compile(r"[一二两三四五六七八九十]+[项个大种类]")
 """“A”“B”“C”三项改革: the run of quotes is counted, then named by the noun after."""
 SET_OF_PARTS = re.compile(r"^[一二两三四五六七八九十]+大[\u4e00-\u9fff]{1,4}$")
@@ -162,7 +164,8 @@ def models(text: str, norm: str, region: str | None = None) -> tuple[list[Initia
         if s is None or _set_above(norm, m.start(), region):
             continue
         end = s.end()
-        more = system.match(norm, end + 1) if norm.startswith("的", end) else None
+        # “1+3+X”模式的政务帮办代办促办体系 (but “1+N”工作体系的重要平台 ends at 体系)
+        more = system.match(norm, end + 1) if norm.startswith("模式的", end - 2) else None
         end = more.end() if more else end
         system_words = QUOTE_MARKS.sub("", text[s.start():end]).removeprefix("的")
         name = text[m.start():m.end()].strip("“”\"「」") + system_words
@@ -172,13 +175,20 @@ def models(text: str, norm: str, region: str | None = None) -> tuple[list[Initia
 
 
 def _set_above(norm: str, start: int, region: str | None) -> bool:
-    """省委“1310”, 市委“1312” in a district's release: a higher body's label."""
+    """省委“1310”, 市委“1312” in a district's release: a higher body's label (but 省委“1+3” in a province's
+    release, or 州委“1+3” in a prefecture's, is the release's own)."""
     before = norm[max(0, start - 6):start]
-    if any(before.endswith(a) for a in _rules("documents")["other_actors"]):
-        return True
-    if region is None or region.endswith("市"):
+    actors = _rules("documents")["other_actors"] + _rules("models")["higher_bodies"]
+    actor = next((a for a in actors if before.endswith(a)), None)
+    if actor is None:
         return False
-    return any(before.endswith(b) for b in _rules("models")["higher_bodies"])
+    own = _level(region) if region else None
+    return own is None or own not in actor  # 国务院, 中央 hold no level character: always above
+
+
+def _level(region: str) -> str:
+    """The level character a region's own bodies carry: 省 (自治区 too), 地 (地区: 地委), 市, 州, 盟, 区, 县, 旗."""
+    return "省" if region.endswith("自治区") else "地" if region.endswith("地区") else region[-1]
 
 
 @functools.cache
@@ -186,7 +196,8 @@ def _system_re() -> re.Pattern[str]:
     r = _rules("models")
     systems = "|".join(longest_first(r["systems"]))
     # the system may hold a quoted brand: “1+11”“全城通办”政务服务体系
-    return re.compile(rf"[^,;:。!?、《》\s]{{0,{r['system_window']}}}?(?:{systems})")
+    # and a clause going on with 并 or 的 (…受理群众诉求并推动问题解决的快速响应机制) has left the label behind
+    return re.compile(rf"的?[^,;:。!?、《》\s并的]{{0,{r['system_window']}}}?(?:{systems})")
 
 
 def _labels(norm: str) -> list[re.Match[str]]:
@@ -252,12 +263,15 @@ def _slogan(name: str) -> bool:
 
 
 def _description(name: str) -> bool:
-    """“调度、督导、考核”: a list of bare two-character verbs describes work, it names nothing; so does a
-    list of short ways of one thing (“马上办、网上办、就近办”)."""
+    """“调度、督导、考核”: a list of bare two-character verbs describes work, it names nothing."""
     parts = name.split("、")
-    if len(parts) < 3:
-        return False
-    return all(len(p) <= 2 for p in parts) or (all(len(p) <= 3 for p in parts) and len({p[-1] for p in parts}) == 1)
+    return len(parts) >= 3 and all(len(p) <= 2 for p in parts)
+
+
+def _ways(name: str) -> bool:
+    """“马上办、网上办、就近办”: a list of short ways of doing one thing (its parts end alike) describes it."""
+    parts = [p for p in name.split("、") if p]
+    return len(parts) >= 3 and all(len(p) <= 3 for p in parts) and len({p[-1] for p in parts}) == 1
 
 
 def _one_character_parts(name: str) -> bool:
@@ -266,29 +280,28 @@ def _one_character_parts(name: str) -> bool:
 
 def _named_after(norm: str, b: int) -> bool:
     """A programme noun close after the quote: “管、评、调”三位一体…工作法 names a method, not a list of verbs."""
-    r = _rules("programs")
-    after = norm[b:b + 2 * r["noun_window"]]
+    return _noun_within(norm, b, 2 * _rules("programs")["noun_window"])
+
+
+def _noun_within(norm: str, b: int, window: int) -> bool:
+    """Whether a programme noun follows ``b`` within ``window`` characters, before any mark."""
+    after = norm[b:b + window]
     stop = PUNCT.search(after)
-    return any(noun in (after[:stop.start()] if stop else after) for noun in r["nouns"])
+    return any(noun in (after[:stop.start()] if stop else after) for noun in _rules("programs")["nouns"])
 
 
-def _launched(norm: str, a: int, b: int, chain: tuple[int, int] | None = None) -> bool:
+def _launched(norm: str, a: int, b: int, chain_end: int = -1) -> bool:
     """A programme noun right after the quote (or ending the name itself), a launching verb before it in
-    the clause, or a recognition right after it (“…新模式”获评…, “X”入选…). ``chain`` (start, end): the run of
-    quotes this one belongs to, whose noun after 等 (…等律企合作交流平台) is this one's too (not its verb:
-    打造“榴乡诉递”“硬核版” launches one programme, in a new version)."""
+    the clause, or a recognition right after it (“…新模式”获评…, “X”入选…). ``chain_end``: where the run of
+    quotes this one belongs to ends; the noun after its 等 (…等律企合作交流平台) is this one's too (not its
+    verb: 打造“榴乡诉递”“硬核版” launches one programme, in a new version)."""
     r = _rules("programs")
     if norm[a + 1:b - 1].endswith(tuple(r["nouns"])) or norm.startswith(tuple(r["recognised"]), b):
         return True
-    after = norm[b:b + r["noun_window"]]
-    stop = PUNCT.search(after)
-    after = after[:stop.start()] if stop else after
-    if any(noun in after for noun in r["nouns"]):
+    if _noun_within(norm, b, r["noun_window"]):
         return True
-    if chain is not None and (norm.startswith("等", chain[1]) or ITEM_COUNT.match(norm, chain[1])):
-        tail = norm[chain[1]:chain[1] + r["chain_window"]]
-        stop = PUNCT.search(tail)
-        if any(noun in (tail[:stop.start()] if stop else tail) for noun in r["nouns"]):
+    if chain_end >= 0 and (norm.startswith("等", chain_end) or ITEM_COUNT.match(norm, chain_end)):
+        if _noun_within(norm, chain_end, r["chain_window"]):
             return True
     before = norm[_clause_start(norm, a):a]
     before = before[max(before.rfind("”"), before.rfind("」"), before.rfind('"')) + 1:]
@@ -298,12 +311,12 @@ def _launched(norm: str, a: int, b: int, chain: tuple[int, int] | None = None) -
 def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
     r = _rules("programs")
     out = []
-    chain_start, chain_end = -1, -1
+    chain_end = -1
     for k, (a, b) in enumerate(spans):
         if norm[a] not in "“「『\"":
             continue
         if a >= chain_end:
-            chain_start, chain_end = a, _chain_end(norm, spans, k)
+            chain_end = _chain_end(norm, spans, k)
         if _rhetorical(norm, a, b):
             continue
         quoted = text[a + 1:b - 1].strip()
@@ -313,9 +326,10 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         if not (r["min_len"] <= len(name) <= r["max_len"]) or not HAN.search(name):
             continue
         if (QUOTED_LABEL.fullmatch(norm[a:b]) or SET_OF_PARTS.match(name) or _slogan(name) or _honour(norm, a, name)
-                or _description(name) and not (_one_character_parts(name) and _named_after(norm, b))):
+                or _description(name) and not (_one_character_parts(name) and _named_after(norm, b))
+                or _ways(name) and not _named_after(norm, b)):  # “一证通、一码通、一网通”平台 is named
             continue
-        if _launched(norm, a, b, (chain_start, chain_end)):
+        if _launched(norm, a, b, chain_end):
             out.append(Initiative(name, "program", _evidence(text, norm, a, b)))
     return out
 
@@ -334,10 +348,16 @@ def _completed(text: str, norm: str, a: int, name: str) -> str:
     return text[a - len(prefix):a] + name if len(prefix) >= 2 else name
 
 
+JOINS = ("和", "及", "以及")
+"""Words joining two things: a part before one may open a longer name (…兑现和…专项行动). 与 is not one:
+it joins the halves of a name (行政复议与应诉服务中心)."""
+PART_SEPARATORS = frozenset(("、", "并", "同时") + JOINS)
+
+
 def _parts(s: str) -> list[str]:
     parts, cur = [], ""
     for w, _ in words(s):
-        if w in ("、", "和", "及", "以及", "并", "同时"):
+        if w in PART_SEPARATORS:
             parts.append(cur)
             cur = ""
         else:
@@ -370,7 +390,7 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
                 carried = -1
             s = suffix.search(part)
             if s is None:
-                carried = start if norm.startswith(("和", "及", "与"), pos) else -1
+                carried = start if norm.startswith(JOINS, pos) else -1
                 pending = pending + [(start, part)] if norm.startswith("、", pos) else []
                 continue
             name = part[:s.end()]
@@ -396,6 +416,7 @@ def _bare_name(name: str, r: dict) -> bool:
     place; a mechanism or rule only with a place in it."""
     plain = name.replace("(", "").replace(")", "")
     return (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(plain) and not NOT_A_NAME_START.match(name)
+            and not DEMONSTRATIVE.match(name)
             and ("的" not in name or _proper(name)) and not name.endswith(tuple(r["standard_bodies"]))
             and (name.endswith(tuple(r["suffixes"])) or _proper(name)))
 
@@ -407,7 +428,7 @@ def recognised_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> l
     for m in _recognition_re().finditer(norm):
         a = _clause_start(norm, m.start())
         name = _recognised_name_re().fullmatch(norm, a, m.start())
-        if name and not inside(spans, a) and not NOT_A_NAME_START.match(norm, a):
+        if name and not inside(spans, a) and not NOT_A_NAME_START.match(norm, a) and not DEMONSTRATIVE.match(norm, a):
             out.append(Initiative(text[a:m.start()], "program", _evidence(text, norm, a, m.start())))
     return out
 

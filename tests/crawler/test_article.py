@@ -443,3 +443,14 @@ def test_text_short_page_pieces_do_not_push_the_title_out_of_reach() -> None:
                      "2024年是关键一年,某市司法局坚持依法行政。")
     assert got.title == "某市“四个坚持”助推法治化营商环境建设"
     assert got.published == "2024-05-31" and got.source == "法治某省"
+
+
+def test_text_headline_holding_a_disclosure_word_is_still_the_title() -> None:
+    for title in ("某县关于开展行政规范性文件有效性评估工作的通知", "关于调整政府信息主动公开范围的公告"):
+        got = parse_text(f"{title}\n发布时间:2024-03-01 来源:某县司法局\n现将有关事项通知如下。")
+        assert (got.title, got.published, got.source) == (title, "2024-03-01", "某县司法局")
+
+
+def test_text_subtitle_does_not_date_the_text() -> None:
+    got = parse_text("某县宪法宣传周活动综述\n——写在2025年12月4日国家宪法日之际\n今年以来,某县开展宪法宣传。")
+    assert got.title == "某县宪法宣传周活动综述" and got.published is None
