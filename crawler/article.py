@@ -257,16 +257,28 @@ def parse_text(text: str, *, url: str = "") -> Article:
 def _title_at(lines: list[str]) -> int:
     """The title line: the first headline near the top, unless the body starts before any (-1: no title,
     and no line is dropped as a header)."""
-    seen = 0
+    seen, first = 0, -1
     for i, line in enumerate(lines):
         if _headline(line):
-            return i
-        if _paragraph(line) or _salutation(line):
-            return -1
+            if _header_line_near(lines, i):  # the headline the date/source line stands under (not the site's name)
+                return i
+            first = i if first < 0 else first
+        elif _paragraph(line) or _salutation(line):
+            return first
         seen += bool(CJK_RE.search(line))  # a page's "—", "2023", "01/19" pieces do not count
         if seen >= HEADER_WINDOW:
             break
-    return -1
+    return first
+
+
+def _header_line_near(lines: list[str], i: int) -> bool:
+    """Whether a date/source line follows line ``i`` (a subtitle may stand between)."""
+    for line in lines[i + 1:i + 3]:
+        if _header_line(line):
+            return True
+        if not _subtitle(line):
+            return False
+    return False
 
 
 def _subtitle(line: str) -> bool:
@@ -352,5 +364,7 @@ def in_nav(line: str) -> bool:
 
 
 NAV_LINE_RE = re.compile(r"欢迎|当前位置|现在的位置|网站地图|首页\s*[>>»]|简体|无障碍|登录|注册"
-                         r"|^\s*[>>»]|[>>»][^>>»]{1,12}[>>»]")
-"""…and breadcrumb pieces: a line opening with ``>`` (> 陇西动态 > 政务公告) or holding two of them."""
+                         r"|^\s*[>>»]|[>>»][^>>»]{1,12}[>>»]"
+                         r"|^(?:\S{1,4}\s+){4,}\S{1,4}$|数字报|电子版|^[0-9]{2,5}版[:：]")
+"""…and breadcrumb pieces: a line opening with ``>`` (> 陇西动态 > 政务公告) or holding two of them; a menu
+row of short words (首页 热点 时尚 直播 热图…); a newspaper's masthead (浙江日报 数字报纸, 00015版:今日湖州)."""

@@ -176,7 +176,14 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
     after = norm[end:clause[1]]
     if _label_end_re().match(after):
         return True
+    if after.startswith(_pool_after()):
+        return True
     return bool(_pool_start_re().search(before)) and "中" in after[:12]
+
+
+@functools.cache
+def _pool_after() -> tuple[str, ...]:
+    return tuple(load("markers")["pool_after"])
 
 
 @functools.cache

@@ -156,10 +156,11 @@ def models(text: str, norm: str, region: str | None = None) -> tuple[list[Initia
     """A numbered label followed by the system it names: “1+5+N”工作体系 → 1+5+N工作体系; “1+3+X”模式的政务帮办
     代办促办体系 is named to its end. A label a higher body set (省委“1310”具体部署) is not this government's.
     Returns the models and their spans (a brand quoted inside one, “1+11”“全城通办”政务服务体系, is its part)."""
-    system = _system_re()
+    system, short = _system_re(), _short_system_re()
     out = []
     spans: list[tuple[int, int]] = []
-    for m in _labels(norm):
+    labels = [(m, system) for m in _labels(norm)] + [(m, short) for m in _digit_labels(norm)]
+    for m, system in sorted(labels, key=lambda pair: pair[0].start()):
         s = system.match(norm, m.end())
         if s is None or _set_above(norm, m.start(), region):
             continue
@@ -198,6 +199,27 @@ def _system_re() -> re.Pattern[str]:
     # the system may hold a quoted brand: “1+11”“全城通办”政务服务体系
     # and a clause going on with 并 or 的 (…受理群众诉求并推动问题解决的快速响应机制) has left the label behind
     return re.compile(rf"的?[^,;:。!?、《》\s并的]{{0,{r['system_window']}}}?(?:{systems})")
+
+
+@functools.cache
+def _short_system_re() -> re.Pattern[str]:
+    """The system right after an unquoted number: 321基层治理模式 (a few characters, no more)."""
+    r = _rules("models")
+    systems = "|".join(longest_first(r["systems"]))
+    return re.compile(rf"[\u4e00-\u9fff]{{0,{r['digit_system_window']}}}?(?:{systems})")
+
+
+def _digit_labels(norm: str) -> list[re.Match[str]]:
+    """推广321基层治理模式: an unquoted run of digits named by the words after it — not a year, a hotline
+    (12345政务服务平台) or a count (2300余人…, 15个…)."""
+    r = _rules("models")
+    return [m for m in DIGIT_LABEL.finditer(norm)
+            if m.group(0) not in r["hotlines"] and not YEAR.fullmatch(m.group(0))
+            and norm[m.end()] not in r["not_after_digits"]]
+
+
+DIGIT_LABEL = re.compile(r"(?<![0-9A-Za-z.+第])[0-9]{3,5}(?=[\u4e00-\u9fff])")
+YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 
 
 def _labels(norm: str) -> list[re.Match[str]]:
@@ -406,6 +428,21 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
     return out
 
 
+def _generic_body(name: str, r: dict) -> bool:
+    """群众诉求调解服务中心: a kind of body (data: generic_bodies) after nothing but generic words."""
+    body = next((b for b in r["generic_bodies"] if name.endswith(b)), None)
+    if body is None:
+        return False
+    rest = name[:-len(body)]
+    generic = longest_first(r["generic_words"])
+    while rest:
+        word = next((w for w in generic if rest.startswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[len(word):]
+    return True
+
+
 SHARED_COUNT = re.compile(r"^([\u4e00-\u9fff]{2,6}?)[两二三四五六七八九十]+[大个家所](.{2,})$")
 """知行两大商事调解中心 after 法润、: the last item, the count, and the name the items share."""
 
@@ -418,6 +455,7 @@ def _bare_name(name: str, r: dict) -> bool:
     return (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(plain) and not NOT_A_NAME_START.match(name)
             and not DEMONSTRATIVE.match(name)
             and ("的" not in name or _proper(name)) and not name.endswith(tuple(r["standard_bodies"]))
+            and not _generic_body(name, r)
             and (name.endswith(tuple(r["suffixes"])) or _proper(name)))
 
 

@@ -71,7 +71,13 @@ def _rate_word(last: str) -> str:
 
 def shared(norm: str, pre: str, name: str, clause: tuple[int, int],
            prev: tuple[int, int] | None) -> list[tuple[str, tuple[int, int] | None]]:
-    """One value for every item of a list: [(name, span)], or [] when there is no such list."""
+    """One value for every item of a list: [(name, span)], or [] when there is no such list. 办理环节和审批
+    时限分别压减60% (分别 with one value) gives each item the value and the verb; 市、区两级政府常务会议分别进行了
+    两次专题学法 is one count of the levels together (a one-character item is a level, not a subject)."""
+    head, found, verb = name.partition(load("markers")["list_marker"])
+    parts = ind.items(head) if found and verb else []
+    if len(parts) >= 2 and all(len(p) >= 2 for p in parts):
+        return [(p + verb, None) for p in parts]
     marked = load("markers")["shared_marker"] in pre[-4:]
     parts = ind.items(name)
     if len(parts) >= 2 and (marked or all(p.endswith("率") for p in parts)):

@@ -173,7 +173,12 @@ def _case_party() -> re.Pattern[str]:
 
 @functools.cache
 def _plan_words() -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, longest_first(load("markers")["plans"]["words"]))))
+    plans = load("markers")["plans"]
+    # 争取 secured (向上争取资金…) is no plan: each word before it is a lookbehind of its own width
+    secured = "".join(f"(?<!{re.escape(w)})" for w in plans["secured_before"])
+    after = "|".join(map(re.escape, plans["secured_after"]))
+    words = [rf"{secured}争取(?!{after})" if w == "争取" else re.escape(w) for w in longest_first(plans["words"])]
+    return re.compile("|".join(words))
 
 
 @functools.cache

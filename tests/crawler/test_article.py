@@ -454,3 +454,19 @@ def test_text_headline_holding_a_disclosure_word_is_still_the_title() -> None:
 def test_text_subtitle_does_not_date_the_text() -> None:
     got = parse_text("某县宪法宣传周活动综述\n——写在2025年12月4日国家宪法日之际\n今年以来,某县开展宪法宣传。")
     assert got.title == "某县宪法宣传周活动综述" and got.published is None
+
+
+def test_text_title_is_the_headline_the_date_line_stands_under() -> None:
+    got = parse_text("某市司法局\n关注某市法宣在线微信\n国务院 互联网+督查\n某县司法局五举措强化矛盾纠纷排查化解\n"
+                     "2025-06-10\n今年以来,某县司法局坚持和发展新时代“枫桥经验”。")
+    assert got.title == "某县司法局五举措强化矛盾纠纷排查化解" and got.published == "2025-06-10"
+
+
+def test_text_menu_rows_and_mastheads_are_not_titles() -> None:
+    got = parse_text("首页 热点 时尚 直播 热图 科技 快消 小镇 专题 联盟\n某区综治中心:陈皮调百味 调解和万家\n"
+                     "时间:2025-06-04来源 : 某某网作者 : 佚名\n某区综治中心积极践行新时代“枫桥经验”。")
+    assert got.title == "某区综治中心:陈皮调百味 调解和万家"
+    assert got.published == "2025-06-04" and got.source == "某某网"
+    paper = parse_text("某某日报 数字报纸\n00015版:今日某市\n某县实现乡镇综合行政执法队全覆盖\n"
+                       "近日,某县举行乡镇综合行政执法队集中揭牌仪式。")
+    assert paper.title == "某县实现乡镇综合行政执法队全覆盖"
