@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-MODULES = ["extract", "numbers", "text", "indicator", "hits", "listing", "metrics", "initiatives", "region",
+MODULES = ["extract", "numbers", "text", "indicator", "hits", "listing", "metrics", "initiatives", "names", "models",
+           "unquoted", "region",
            "tables", "segment", "canonical"]
 RULES = Path(__file__).resolve().parents[2] / "rules"
 def docstring_tests(name: str) -> list[doctest.DocTest]:

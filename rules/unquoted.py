@@ -1,0 +1,155 @@
+"""Programmes named without quotes: bodies and systems after a founding verb, and recognised platforms.
+
+>>> from rules.numbers import normalize
+>>> text = "成立峄城区金融矛盾纠纷调解委员会,打造和顺、明理两大商事调解中心。"
+>>> [i.name for i in bare_programs(text, normalize(text), [])]
+['峄城区金融矛盾纠纷调解委员会', '和顺商事调解中心', '明理商事调解中心']
+
+The verbs, suffixes and lists of generic and standard bodies are ``bare_programs`` in
+``data/initiatives.yaml``. A mechanism or rule (…机制, …制度) counts only with a place in its name; a
+kind of body every place has, named by generic words only (群众诉求调解服务中心), does not count.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from rules.names import CLAUSE_MARK, DEMONSTRATIVE, DIGIT, NOT_A_NAME_START, PUNCT, clause_start, evidence, section
+from rules.records import Initiative
+from rules.region import city_stems, places
+from rules.segment import words
+from rules.tables import longest_first
+from rules.text import inside
+
+JOINS = ("和", "及", "以及")
+"""Words joining two things: a part before one may open a longer name (…兑现和…专项行动). 与 is not one:
+it joins the halves of a name (行政复议与应诉服务中心)."""
+
+
+PART_SEPARATORS = frozenset(("、", "并", "同时") + JOINS)
+
+
+def _parts(s: str) -> list[str]:
+    parts, cur = [], ""
+    for w, _ in words(s):
+        if w in PART_SEPARATORS:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += w
+    return [p for p in parts + [cur] if p]
+
+
+def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
+    """成立峄城区金融矛盾纠纷调解委员会, 建立法治指数评估体系: named bodies and systems without quotes;
+    打造法润、知行两大商事调解中心 names two (法润商事调解中心, 知行商事调解中心)."""
+    r = section("bare_programs")
+    verbs = "|".join(longest_first(r["verbs"]))
+    suffix = _suffix_re()
+    out = []
+    for m in _verbs_re(verbs).finditer(norm):
+        end = CLAUSE_MARK.search(norm, m.end())
+        pos = m.end()
+        stop = end.start() if end else len(norm)
+        if not suffix.search(norm, pos, stop):  # no name ends in this clause: spare the segmenting
+            continue
+        carried = -1  # 启动公共政策兑现和政府履约践诺专项行动: a part with no suffix of its own opens the next
+        pending: list[tuple[int, str]] = []  # suffix-less items before 、 (法润、): they may share the next suffix
+        for part in _parts(norm[pos:stop]):
+            start = norm.find(part, pos)
+            pos = start + len(part)
+            if carried >= 0:
+                joined = norm[carried:pos]
+                if joined.endswith(tuple(r["joined_suffixes"])):
+                    part, start = joined, carried
+                carried = -1
+            s = suffix.search(part)
+            if s is None:
+                carried = start if norm.startswith(JOINS, pos) else -1
+                pending = pending + [(start, part)] if norm.startswith("、", pos) else []
+                continue
+            name = part[:s.end()]
+            shared = SHARED_COUNT.match(name) if pending else None
+            items = ([(a, p + shared[2]) for a, p in pending] + [(start, shared[1] + shared[2])] if shared
+                     else [(start, name)])
+            pending = []
+            counted = DIGIT.search(norm, start + len(name), stop) is not None  # 建成服务中心3215个: a kind, not a name
+            for a, named in items:
+                if not counted and not inside(spans, a) and _bare_name(named, r):
+                    out.append(Initiative(named if shared else text[a:a + len(named)], "program",
+                                          evidence(text, norm, a, start + len(name))))
+    return out
+
+
+def _generic_body(name: str, r: dict) -> bool:
+    """群众诉求调解服务中心: a kind of body (data: generic_bodies) after nothing but generic words."""
+    body = next((b for b in r["generic_bodies"] if name.endswith(b)), None)
+    if body is None:
+        return False
+    rest = name[:-len(body)]
+    generic = longest_first(r["generic_words"])
+    while rest:
+        word = next((w for w in generic if rest.startswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[len(word):]
+    return True
+
+
+SHARED_COUNT = re.compile(r"^([\u4e00-\u9fff]{2,6}?)[两二三四五六七八九十]+[大个家所](.{2,})$")
+"""知行两大商事调解中心 after 法润、: the last item, the count, and the name the items share."""
+
+
+def _bare_name(name: str, r: dict) -> bool:
+    """Whether an unquoted phrase ending in a programme suffix reads as a name: short enough, no marks, not
+    opening with a number or a particle, and not a description (便捷优质的公共法律服务体系) unless it holds a
+    place; a mechanism or rule only with a place in it."""
+    plain = name.replace("(", "").replace(")", "")
+    return (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(plain) and not NOT_A_NAME_START.match(name)
+            and not DEMONSTRATIVE.match(name)
+            and ("的" not in name or _proper(name)) and not name.endswith(tuple(r["standard_bodies"]))
+            and not _generic_body(name, r)
+            and (name.endswith(tuple(r["suffixes"])) or _proper(name)))
+
+
+def recognised_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
+    """事前信用承诺监管平台荣获全国信用优秀案例: an unquoted platform or mechanism opening its clause, named
+    by a recognition right after it (found from the recognition back: such words are rare)."""
+    out = []
+    for m in _recognition_re().finditer(norm):
+        a = clause_start(norm, m.start())
+        name = _recognised_name_re().fullmatch(norm, a, m.start())
+        if name and not inside(spans, a) and not NOT_A_NAME_START.match(norm, a) and not DEMONSTRATIVE.match(norm, a):
+            out.append(Initiative(text[a:m.start()], "program", evidence(text, norm, a, m.start())))
+    return out
+
+
+@functools.cache
+def _recognition_re() -> re.Pattern[str]:
+    return re.compile("|".join(longest_first(section("bare_programs")["recognised"])))
+
+
+@functools.cache
+def _recognised_name_re() -> re.Pattern[str]:
+    r = section("bare_programs")
+    ends = "|".join(longest_first(r["suffixes"] + r["named_suffixes"] + ["模式", "工作法"]))
+    return re.compile(rf"[\u4e00-\u9fff]{{2,{r['max_len']}}}(?:{ends})")
+
+
+@functools.cache
+def _verbs_re(verbs: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{verbs})了?")
+
+
+@functools.cache
+def _suffix_re() -> re.Pattern[str]:
+    r = section("bare_programs")
+    ends = "|".join(longest_first(r["suffixes"] + r["named_suffixes"]))
+    return re.compile(rf"(?:{ends})(?![{r['not_after']}])")
+
+
+def _proper(name: str) -> bool:
+    """A name holding a place (永嘉县…机制) or opening with a city's stem (武汉城市圈…机制): a proper name,
+    not a kind of mechanism (county stems are too often words: 平安, 惠民, 光明)."""
+    return bool(places(name)) or any(stem in city_stems() for stem in (name[:2], name[:3]))
