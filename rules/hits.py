@@ -119,8 +119,8 @@ def _quantity_re() -> re.Pattern[str]:
 
 def _gap(norm: str, num: Number) -> int:
     """召开会议 1 次: text converted from PDF puts a space around numbers; one space before the unit is
-    skipped (only when a space or a mark stands before the number too)."""
-    if norm[num.end:num.end + 1] == " " and num.start > 0 and norm[num.start - 1] in SPACED_AFTER:
+    skipped when a space or a mark stands before the number too, or after Arabic digits (备案136 个)."""
+    if norm[num.end:num.end + 1] == " " and num.start > 0 and (num.arabic or norm[num.start - 1] in SPACED_AFTER):
         return 1
     return 0
 

@@ -176,6 +176,9 @@ def _object(name: str) -> str:
     return rest if has_noun(rest) and len(rest) >= 2 else ""
 
 
+POOL = re.compile(r"在[^,;。]{0,8}?[0-9一二三四五六七八九十百]+(?:个|家|座)[^,;。]{0,10}?中")
+"""在全省104个县(市)中: the field a rank is taken in."""
+
 SHARE = re.compile(r"^占(?:比|总量|总数|总额|全部|全市|全区|全县|全省|总|到|据)")
 
 
@@ -185,10 +188,15 @@ def is_share(name: str) -> bool:
 
 
 def subject(name: str) -> str:
-    """What a named change or score is about: 群众满意度得分较上年提升 → 群众满意度."""
+    """What a named change, share or score is about: 群众满意度得分较上年提升 → 群众满意度, 非常满意占比 → 非常满意."""
     m = _change_re().search(name)
     base = name[:m.start()] if m and m.start() > 0 else name
+    share = SHARE_END.search(base)
+    base = base[:share.start()] if share and share.start() > 0 else base
     return strip_trail(SCORE_WORDS.sub("", base))
+
+
+SHARE_END = re.compile(r"占(?:比|总量|总数|总额)$")
 
 
 @functools.cache
@@ -200,11 +208,16 @@ def rank_name(pre: str, phrase: str, fallback: str | None) -> str:
     """位列全省第三 → <subject>全省排名; the subject is the phrase before, else ``fallback``."""
     scopes = _rank_scopes()
     scope = next((s for s in scopes if s in phrase), "") or next((s for s in scopes if s in pre), "")
-    base = clean(pre)
+    base = clean(POOL.sub("", pre))  # 南召县在全省104个县(市)中排名第34位: the field is not the subject
     if not has_noun(base) and fallback:
         base = fallback
-    base = subject(base)
-    return f"{base}{scope}排名" if base and not base.endswith("排名") else base
+    base = _rank_end_re().sub("", subject(base))  # the fallback may be the rank before: …全省排名, then 全市
+    return f"{base}{scope}排名" if base else base
+
+
+@functools.cache
+def _rank_end_re() -> re.Pattern[str]:
+    return re.compile(rf"(?:{'|'.join(map(re.escape, _rank_scopes()))})?排名$")
 
 
 def streak_name(pre: str, post: str) -> tuple[str, str]:

@@ -126,8 +126,11 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
             continue
         else:
             # 一窗通办事项应纳尽纳,占比达100%: a share right after a clause with no number is of that clause
-            share_of_prev = prev is not None and ind.is_share(ind.clean(pre)) and not _numbered(norm, prev)
-            name = ind.name(pre, post, None if share_of_prev else previous)
+            share = ind.is_share(ind.clean(pre))
+            share_of_prev = prev is not None and share and not _numbered(norm, prev)
+            # 其中非常满意469918条,占比91.13%: a share is of the metric right before it, noun or not
+            of = out[-1][1] if share and out else earlier[-1] if share and earlier else previous
+            name = ind.name(pre, post, None if share_of_prev else of)
             span = None
             if not name and prev:  # 在2021年度全省考核中,我市位列全省第2名: the subject is the clause before
                 name, span = ind.name(norm[prev[0]:prev[1]], ""), (prev[0], clause[1])

@@ -135,10 +135,14 @@ def unit_starts() -> frozenset[str]:
 
 def context_spans(norm: str) -> list[tuple[int, int]]:
     """Parentheses giving a higher level's figure for comparison: (全国仅命名50个综合地区), to their
-    first comma."""
+    first comma; and the gloss of a model's label: “1+3+10”(搭建1个平台,组建3大团队,开展10项服务)."""
     if "(" not in norm:
         return []
-    return [m.span() for m in _context_re().finditer(norm)]
+    spans = [m.span() for m in _context_re().finditer(norm)] + [m.span() for m in LABEL_GLOSS.finditer(norm)]
+    return sorted(spans)
+
+
+LABEL_GLOSS = re.compile(r"(?<=[0-9NX][”\"」])\([^()\n]{0,80}\)")
 
 
 @functools.cache

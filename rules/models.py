@@ -44,7 +44,7 @@ def models(text: str, norm: str, region: str | None = None) -> tuple[list[Initia
     spans: list[tuple[int, int]] = []
     labels = [(m, system) for m in _labels(norm)] + [(m, short) for m in _digit_labels(norm)]
     for m, system in sorted(labels, key=lambda pair: pair[0].start()):
-        s = system.match(norm, m.end())
+        s = system.match(norm, _past_gloss(norm, m.end()))
         if s is None or _set_above(norm, m.start(), region):
             continue
         end = s.end()
@@ -56,6 +56,18 @@ def models(text: str, norm: str, region: str | None = None) -> tuple[list[Initia
         out.append(Initiative(name, "model", evidence(text, norm, m.start(), end)))
         spans.append((m.start(), end))
     return out, spans
+
+
+def _past_gloss(norm: str, pos: int) -> int:
+    """Past a parenthesis glossing the label (“1+3+10”(搭建1个平台,组建3大团队…)服务体系), else ``pos``."""
+    if not norm.startswith("(", pos):
+        return pos
+    close = norm.find(")", pos, pos + GLOSS_MAX)
+    return close + 1 if close > 0 else pos
+
+
+GLOSS_MAX = 80
+"""The longest gloss of a label's numbers, in characters."""
 
 
 def _set_above(norm: str, start: int, region: str | None) -> bool:

@@ -107,6 +107,7 @@ def _bare_name(name: str, r: dict) -> bool:
     place; a mechanism or rule only with a place in it."""
     plain = name.replace("(", "").replace(")", "")
     return (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(plain) and not NOT_A_NAME_START.match(name)
+            and not DIGIT.search(name)  # 定编6人事业单位…中心: a count runs into the phrase
             and not DEMONSTRATIVE.match(name)
             and ("的" not in name or _proper(name)) and not name.endswith(tuple(r["standard_bodies"]))
             and not _generic_body(name, r)
