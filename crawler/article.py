@@ -238,9 +238,9 @@ def parse_text(text: str, *, url: str = "") -> Article:
     lead = at + 1
     subtitles: list[str] = []  # —— 某旗法治政府建设五年综述: body text, but the date line may follow it
     while lead < min(len(lines), at + 1 + 3 + len(subtitles)):
-        if at >= 0 and _subtitle(lines[lead]):
-            subtitles.append(lines[lead])
-        elif not (_header_line(lines[lead]) or _salutation(lines[lead])):
+        if at >= 0 and (_subtitle(lines[lead]) or _issuer(lines[lead])):
+            subtitles.append(lines[lead])  # 某某县人民政府 under a report's title: body (it names the place)
+        elif not (_header_line(lines[lead]) or _salutation(lines[lead]) or BYLINE_RE.match(lines[lead])):
             break
         lead += 1
     header = [line for line in lines[max(0, at) : lead] if line not in subtitles] if at >= 0 else [""] + lines[:lead]
@@ -257,28 +257,27 @@ def parse_text(text: str, *, url: str = "") -> Article:
 def _title_at(lines: list[str]) -> int:
     """The title line: the first headline near the top, unless the body starts before any (-1: no title,
     and no line is dropped as a header)."""
-    seen, first = 0, -1
+    seen = 0
     for i, line in enumerate(lines):
-        if _headline(line):
-            if _header_line_near(lines, i):  # the headline the date/source line stands under (not the site's name)
-                return i
-            first = i if first < 0 else first
-        elif _paragraph(line) or _salutation(line):
-            return first
+        if _headline(line) and not _issuer(line):  # 某市司法局 above the title is the site's name
+            return i
+        if _paragraph(line) or _salutation(line):
+            return -1
         seen += bool(CJK_RE.search(line))  # a page's "—", "2023", "01/19" pieces do not count
         if seen >= HEADER_WINDOW:
             break
-    return first
+    return -1
 
 
-def _header_line_near(lines: list[str], i: int) -> bool:
-    """Whether a date/source line follows line ``i`` (a subtitle may stand between)."""
-    for line in lines[i + 1:i + 3]:
-        if _header_line(line):
-            return True
-        if not _subtitle(line):
-            return False
-    return False
+def _issuer(line: str) -> bool:
+    """某市司法局, 某某县人民政府: a line that is only the name of a government body."""
+    return bool(ISSUER_RE.fullmatch(collapse_ws(line)))
+
+
+ISSUER_RE = re.compile(r"(?:中共)?[\u4e00-\u9fff]{2,14}?(?:人民政府|政府|司法局|委员会|办公室|司法厅|人民法院|局)"
+                       r"(?:办公室)?")
+BYLINE_RE = re.compile(r"\s*(?:通讯员|记者|本报记者|作者|摄影|图/|文/|文图|图文|图为)")
+"""通讯员 张三 李四, 图为启动仪式现场: who wrote it, or a caption, between the title and the date."""
 
 
 def _subtitle(line: str) -> bool:
@@ -307,7 +306,7 @@ def _headline(line: str) -> bool:
     flat = collapse_ws(line)
     return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!", ":", ":"))
             and not EDITION_RE.match(flat) and not INFO_LABEL_RE.search(flat) and not NUMERIC_DATE_RE.search(flat)
-            and not in_nav(flat) and not _disclosure(line))
+            and not in_nav(flat) and not _disclosure(line) and not MENU_RE.fullmatch(line.strip()))
 
 
 def _disclosure(line: str) -> bool:
@@ -363,8 +362,11 @@ def in_nav(line: str) -> bool:
     return bool(NAV_LINE_RE.search(line))
 
 
-NAV_LINE_RE = re.compile(r"欢迎|当前位置|现在的位置|网站地图|首页\s*[>>»]|简体|无障碍|登录|注册"
-                         r"|^\s*[>>»]|[>>»][^>>»]{1,12}[>>»]"
-                         r"|^(?:\S{1,4}\s+){4,}\S{1,4}$|数字报|电子版|^[0-9]{2,5}版[:：]")
-"""…and breadcrumb pieces: a line opening with ``>`` (> 陇西动态 > 政务公告) or holding two of them; a menu
-row of short words (首页 热点 时尚 直播 热图…); a newspaper's masthead (浙江日报 数字报纸, 00015版:今日湖州)."""
+NAV_LINE_RE = re.compile(r"欢迎|当前位置|现在的位置|网站地图|首页\s*[>>»/／]|简体|无障碍|登录|注册"
+                         r"|^\s*[>>»]|[>>»][^>>»]{1,12}[>>»]|数字报纸?$|电子版$|关注.{1,12}(?:微信|公众号)$"
+                         r"|互联网\+督查|我为政府网站找错")
+"""…and breadcrumb pieces: a line opening with ``>`` (> 陇西动态 > 政务公告) or holding two of them; a
+newspaper's masthead (浙江日报 数字报纸); a follow-us line (关注某市法宣在线微信); the badges every government
+site carries (国务院 互联网+督查, 我为政府网站找错)."""
+MENU_RE = re.compile(r"(?:\S{1,2}\s+){5,}\S{1,2}|首页(?:\s+\S{1,4}){3,}")
+"""首页 热点 时尚 直播 热图 科技…: a menu row, told by its spaces (read before they are collapsed)."""

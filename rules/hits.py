@@ -176,14 +176,19 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
     after = norm[end:clause[1]]
     if _label_end_re().match(after):
         return True
-    if after.startswith(_pool_after()):
-        return True
+    if _pool_after_re().match(after) or _each_at_least_re().search(before) and "每" in before:
+        return True  # 西北5省中唯一…, 36个县区中率先…; 每个村至少有1处 (but 全县至少有30个村建成… is a fact)
     return bool(_pool_start_re().search(before)) and "中" in after[:12]
 
 
 @functools.cache
-def _pool_after() -> tuple[str, ...]:
-    return tuple(load("markers")["pool_after"])
+def _pool_after_re() -> re.Pattern[str]:
+    return re.compile(rf"[\u4e00-\u9fff]{{0,4}}?中(?:{'|'.join(load('markers')['pool_after'])})")
+
+
+@functools.cache
+def _each_at_least_re() -> re.Pattern[str]:
+    return re.compile(r"至少[\u4e00-\u9fff]{1,2}$")
 
 
 @functools.cache

@@ -131,7 +131,8 @@ def _head(post: str) -> str:
     out = ""
     stops = load("markers")["post_stops"]
     for w, _ in words(post):
-        if len(out) + len(w) > POST_MAX or w in ",;。" or (out and w in stops) or w == "(" and not out:
+        # (2023年为867件) and 、办理环节… (the next item of a list) name nothing of this number
+        if len(out) + len(w) > POST_MAX or w in ",;。" or (out and w in stops) or w in "(、" and not out:
             break
         out += w
     return out

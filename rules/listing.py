@@ -74,9 +74,13 @@ def shared(norm: str, pre: str, name: str, clause: tuple[int, int],
     """One value for every item of a list: [(name, span)], or [] when there is no such list. 办理环节和审批
     时限分别压减60% (分别 with one value) gives each item the value and the verb; 市、区两级政府常务会议分别进行了
     两次专题学法 is one count of the levels together (a one-character item is a level, not a subject)."""
-    head, found, verb = name.partition(load("markers")["list_marker"])
-    parts = ind.items(head) if found and verb else []
+    marker = load("markers")["list_marker"]
+    # the list stands before the number (not 32家律所和公证处分别签订…), and is not of a total (分别累计…2000件)
+    head, _, said = pre.rpartition(marker)
+    listed = marker in pre and not any(t in said for t in TOTALS)
+    parts = ind.items(ind.clean(head)) if listed else []
     if len(parts) >= 2 and all(len(p) >= 2 for p in parts):
+        verb = ind.strip_trail("_" + said.strip())[1:]  # 分别为, 分别达到: the value's verb is not the name's
         return [(p + verb, None) for p in parts]
     marked = load("markers")["shared_marker"] in pre[-4:]
     parts = ind.items(name)
@@ -89,6 +93,9 @@ def shared(norm: str, pre: str, name: str, clause: tuple[int, int],
 
 
 DIGIT = re.compile(r"[0-9]")
+
+TOTALS = ("合计", "共计", "累计", "共")
+"""A verb holding one of these reports a sum, not each item's figure."""
 
 
 def _numbered(norm: str, span: tuple[int, int]) -> bool:
@@ -109,7 +116,7 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
     out: list[Named] = []
     left = clause[0]
     for i, h in enumerate(hits):
-        pre = norm[left:h.left]
+        pre = raw = norm[left:h.left]
         if out and pre.strip(LIST_MARKS) and pre.strip(LIST_MARKS) in out[-1][1]:
             pre = ""  # 10个镇街、278个村居: 镇街 named the number before, it is not this one's subject
         post = norm[h.end:hits[i + 1].left if i + 1 < len(hits) else clause[1]]
@@ -136,7 +143,7 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
                 name, span = ind.name(norm[prev[0]:prev[1]], ""), (prev[0], clause[1])
             elif prev and (share_of_prev or not previous) and ind.is_share(name):  # 不见面审批事项2369项,占比95.87%
                 name, span = ind.name(norm[prev[0]:prev[1]], "") + name, (prev[0], clause[1])
-            out.extend((h, n, s) for n, s in shared(norm, pre, name, clause, prev) or [(name, span)])
+            out.extend((h, n, s) for n, s in shared(norm, raw, name, clause, prev) or [(name, span)])
         previous = out[-1][1] if ind.has_noun(out[-1][1]) else previous
         left = h.end
     return out

@@ -181,7 +181,8 @@ def _plan_words() -> re.Pattern[str]:
     # 争取 secured (向上争取资金…) is no plan: each word before it is a lookbehind of its own width
     secured = "".join(f"(?<!{re.escape(w)})" for w in plans["secured_before"])
     after = "|".join(map(re.escape, plans["secured_after"]))
-    words = [rf"{secured}争取(?!{after})" if w == "争取" else re.escape(w) for w in longest_first(plans["words"])]
+    money = rf"(?![^,;。]{{0,{plans['secured_window']}}}(?:{after}))"
+    words = [rf"{secured}争取{money}" if w == "争取" else re.escape(w) for w in longest_first(plans["words"])]
     return re.compile("|".join(words))
 
 

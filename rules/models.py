@@ -19,7 +19,7 @@ import re
 
 from rules.names import QUOTE_MARKS, evidence, section
 from rules.records import Initiative
-from rules.tables import longest_first
+from rules.tables import load, longest_first
 
 QUOTE_OPENING = re.compile(r"[“\"「]")
 """Where QUOTED_LABEL's quoted alternative starts."""
@@ -39,12 +39,12 @@ def models(text: str, norm: str, region: str | None = None) -> tuple[list[Initia
     """A numbered label followed by the system it names: “1+5+N”工作体系 → 1+5+N工作体系; “1+3+X”模式的政务帮办
     代办促办体系 is named to its end. A label a higher body set (省委“1310”具体部署) is not this government's.
     Returns the models and their spans (a brand quoted inside one, “1+11”“全城通办”政务服务体系, is its part)."""
-    system, short = _system_re(), _short_system_re()
+    system = _system_re()
     out = []
     spans: list[tuple[int, int]] = []
-    labels = [(m, system) for m in _labels(norm)] + [(m, short) for m in _digit_labels(norm)]
-    for m, system in sorted(labels, key=lambda pair: pair[0].start()):
-        s = system.match(norm, _past_gloss(norm, m.end()))
+    labels = [(m, system) for m in _labels(norm)] + [(m, _short_system_re()) for m in _digit_labels(norm)]
+    for m, pattern in sorted(labels, key=lambda pair: pair[0].start()):
+        s = pattern.match(norm, _past_gloss(norm, m.end()))
         if s is None or _set_above(norm, m.start(), region):
             continue
         end = s.end()
@@ -106,11 +106,20 @@ def _short_system_re() -> re.Pattern[str]:
 
 def _digit_labels(norm: str) -> list[re.Match[str]]:
     """推广321基层治理模式: an unquoted run of digits named by the words after it — not a year, a hotline
-    (12345政务服务平台) or a count (2300余人…, 15个…)."""
+    (12345政务服务平台, 96345…), a round amount (3000…, 360度…) or a count (2300余人…, 15个…)."""
     r = section("models")
     return [m for m in DIGIT_LABEL.finditer(norm)
-            if m.group(0) not in r["hotlines"] and not YEAR.fullmatch(m.group(0))
-            and norm[m.end()] not in r["not_after_digits"]]
+            if m.group(0) not in r["hotlines"] and not HOTLINE_LIKE.match(m.group(0)) and not YEAR.fullmatch(m.group(0))
+            and not m.group(0).endswith("0") and norm[m.end()] not in _not_after_digits()]
+
+
+HOTLINE_LIKE = re.compile(r"12|96|88")
+"""How local service numbers open (12388, 96345, 8890)."""
+
+
+@functools.cache
+def _not_after_digits() -> frozenset[str]:
+    return frozenset(u["unit"][0] for u in load("units")["units"]) | frozenset(section("models")["not_after_digits"])
 
 
 DIGIT_LABEL = re.compile(r"(?<![0-9A-Za-z.+第])[0-9]{3,5}(?=[\u4e00-\u9fff])")

@@ -84,17 +84,14 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
 
 def _generic_body(name: str, r: dict) -> bool:
     """群众诉求调解服务中心: a kind of body (data: generic_bodies) after nothing but generic words."""
-    body = next((b for b in r["generic_bodies"] if name.endswith(b)), None)
-    if body is None:
-        return False
-    rest = name[:-len(body)]
-    generic = longest_first(r["generic_words"])
-    while rest:
-        word = next((w for w in generic if rest.startswith(w)), None)
-        if word is None:
-            return False
-        rest = rest[len(word):]
-    return True
+    return _generic_body_re().fullmatch(name) is not None
+
+
+@functools.cache
+def _generic_body_re() -> re.Pattern[str]:
+    r = section("bare_programs")
+    words, bodies = "|".join(longest_first(r["generic_words"])), "|".join(longest_first(r["generic_bodies"]))
+    return re.compile(rf"(?:{words})*(?:{bodies})")
 
 
 SHARED_COUNT = re.compile(r"^([\u4e00-\u9fff]{2,6}?)[两二三四五六七八九十]+[大个家所](.{2,})$")

@@ -456,10 +456,27 @@ def test_text_subtitle_does_not_date_the_text() -> None:
     assert got.title == "某县宪法宣传周活动综述" and got.published is None
 
 
-def test_text_title_is_the_headline_the_date_line_stands_under() -> None:
+def test_text_site_name_follow_line_and_badges_above_the_title_are_not_it() -> None:
     got = parse_text("某市司法局\n关注某市法宣在线微信\n国务院 互联网+督查\n某县司法局五举措强化矛盾纠纷排查化解\n"
                      "2025-06-10\n今年以来,某县司法局坚持和发展新时代“枫桥经验”。")
     assert got.title == "某县司法局五举措强化矛盾纠纷排查化解" and got.published == "2025-06-10"
+
+
+def test_text_issuer_byline_or_caption_between_title_and_date() -> None:
+    for middle in ("某某县人民政府", "通讯员 张三 李四", "图为启动仪式现场"):
+        got = parse_text(f"关于某县2024年法治政府建设情况的报告\n{middle}\n2025年3月1日\n2024年,某县坚持依法行政。")
+        assert got.title == "关于某县2024年法治政府建设情况的报告" and got.published == "2025-03-01", middle
+        assert ("某某县人民政府" in got.text) == (middle == "某某县人民政府")  # the issuer names the place
+
+
+def test_text_headlines_with_masthead_words_or_spaces_stay_titles() -> None:
+    for title in ("某市数字报刊平台上线运行", "某县推出民法典电子版学习手册",
+                  "法治护航 共筑平安 携手同行 共建和谐 再创佳绩"):
+        got = parse_text(f"{title}\n发布时间:2025-03-01\n近日,某县召开大会。")
+        assert (got.title, got.published) == (title, "2025-03-01")
+    crumbs = parse_text("首页 / 政务公开 / 年度报告 / 法治政府建设年报\n某地区司法局2023年度法治政府建设工作报告\n"
+                        "发布时间:2024-02-23 08:00\n年初以来,地区司法局坚持依法行政。")
+    assert crumbs.title == "某地区司法局2023年度法治政府建设工作报告"
 
 
 def test_text_menu_rows_and_mastheads_are_not_titles() -> None:
