@@ -158,13 +158,15 @@ QUOTE_OPENERS = "“\"「‘"
 
 def _in_place_name(norm: str, num: Number) -> bool:
     """三元区, 七台河市, 万年县: a Chinese numeral and a unit opening the name of a division."""
-    if num.arabic:
+    window = norm[num.start:num.start + PLACE_NAME_MAX]
+    if num.arabic or not any(c in window for c in DIVISION_ENDS):  # no division name ends here: no lookup
         return False
-    spans = place_spans(norm[num.start:num.start + PLACE_NAME_MAX])
+    spans = place_spans(window)
     return bool(spans) and spans[0][0] == 0
 
 
 PLACE_NAME_MAX = 8
+DIVISION_ENDS = "市区县旗州盟"
 
 
 def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bool:
@@ -176,8 +178,10 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
     after = norm[end:clause[1]]
     if _label_end_re().match(after):
         return True
-    if _pool_after_re().match(after) or _each_at_least_re().search(before) and "每" in before:
-        return True  # 西北5省中唯一…, 36个县区中率先…; 每个村至少有1处 (but 全县至少有30个村建成… is a fact)
+    if "中" in after[:5] and _pool_after_re().match(after):
+        return True  # 西北5省中唯一…, 36个县区中率先…
+    if "至少" in before[-4:] and "每" in before and _each_at_least_re().search(before):
+        return True  # 每个村至少有1处 (but 全县至少有30个村建成… is a fact)
     return bool(_pool_start_re().search(before)) and "中" in after[:12]
 
 

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -28,6 +29,13 @@ Named = tuple[Hit, str, "tuple[int, int] | None"]
 LIST_MARKS = "、和及与 ,"
 
 LIST_GAPS = ("、", "和", "及", "与", ",", "")
+
+
+@functools.cache
+def _marks() -> tuple[str, str]:
+    """(分别, 均): the words marking a list of values and a value shared by a list."""
+    m = load("markers")
+    return m["list_marker"], m["shared_marker"]
 
 
 def _run_after(norm: str, hits: list[Hit], first: int) -> list[int]:
@@ -46,7 +54,7 @@ def respectively(norm: str, clause: tuple[int, int], prev: tuple[int, int] | Non
     With no items before 分别 (律师事务所546家,律师9800人,同比分别增长8.1%和11.3%) the items are the
     sentence's metrics named so far, when there are enough of them.
     """
-    p = norm.find(load("markers")["list_marker"], clause[0], clause[1])
+    p = norm.find(_marks()[0], clause[0], clause[1])
     first = next((i for i, h in enumerate(hits) if h.left > p), None) if p >= 0 else None
     if first is None:
         return {}
@@ -74,15 +82,14 @@ def shared(norm: str, pre: str, name: str, clause: tuple[int, int],
     """One value for every item of a list: [(name, span)], or [] when there is no such list. 办理环节和审批
     时限分别压减60% (分别 with one value) gives each item the value and the verb; 市、区两级政府常务会议分别进行了
     两次专题学法 is one count of the levels together (a one-character item is a level, not a subject)."""
-    marker = load("markers")["list_marker"]
+    marker, shared_marker = _marks()
     # the list stands before the number (not 32家律所和公证处分别签订…), and is not of a total (分别累计…2000件)
-    head, _, said = pre.rpartition(marker)
-    listed = marker in pre and not any(t in said for t in TOTALS)
-    parts = ind.items(ind.clean(head)) if listed else []
+    head, found, said = pre.rpartition(marker)
+    parts = ind.items(ind.clean(head)) if found and not any(t in said for t in TOTALS) else []
     if len(parts) >= 2 and all(len(p) >= 2 for p in parts):
         verb = ind.strip_trail("_" + said.strip())[1:]  # 分别为, 分别达到: the value's verb is not the name's
         return [(p + verb, None) for p in parts]
-    marked = load("markers")["shared_marker"] in pre[-4:]
+    marked = shared_marker in pre[-4:]
     parts = ind.items(name)
     if len(parts) >= 2 and (marked or all(p.endswith("率") for p in parts)):
         tail = _rate_word(parts[-1]) if parts[-1].endswith("率") else ""

@@ -165,7 +165,7 @@ def plan_sections(norm: str) -> list[tuple[int, int]]:
 def is_plan(norm: str, sent: tuple[int, int], plans: list[tuple[int, int]]) -> bool:
     """A target (力争…保持在10%以上), a sentence inside a plan section, or one telling a case (叶某因排放
     鱼塘水淹没了邻居钱某的4亩瓜菜): none reports this government's figures."""
-    return (any(a <= sent[0] < b for a, b in plans) or _plan_words().search(norm, *sent) is not None
+    return (any(a <= sent[0] < b for a, b in plans) or _planned(norm, sent)
             or _case_party().search(norm, *sent) is not None)
 
 
@@ -177,13 +177,31 @@ def _case_party() -> re.Pattern[str]:
 
 @functools.cache
 def _plan_words() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, longest_first(load("markers")["plans"]["words"]))))
+
+
+def _planned(norm: str, sent: tuple[int, int]) -> bool:
+    """A plan word in the sentence; 争取 only when it secured nothing (向上争取资金…, 争取到上级资金…)."""
+    m = _plan_words().search(norm, *sent)
+    while m is not None:
+        if m.group(0) != "争取" or not _secured(norm, m.start(), sent[1]):
+            return True
+        m = _plan_words().search(norm, m.end(), sent[1])
+    return False
+
+
+def _secured(norm: str, at: int, end: int) -> bool:
     plans = load("markers")["plans"]
-    # 争取 secured (向上争取资金…) is no plan: each word before it is a lookbehind of its own width
-    secured = "".join(f"(?<!{re.escape(w)})" for w in plans["secured_before"])
-    after = "|".join(map(re.escape, plans["secured_after"]))
-    money = rf"(?![^,;。]{{0,{plans['secured_window']}}}(?:{after}))"
-    words = [rf"{secured}争取{money}" if w == "争取" else re.escape(w) for w in longest_first(plans["words"])]
-    return re.compile("|".join(words))
+    if norm[max(0, at - 2):at].endswith(tuple(plans["secured_before"])):
+        return True
+    after = norm[at + 2:min(end, at + 2 + plans["secured_window"] + 2)]
+    return _money_after_re().match(after) is not None
+
+
+@functools.cache
+def _money_after_re() -> re.Pattern[str]:
+    plans = load("markers")["plans"]
+    return re.compile(rf"[^,;。]{{0,{plans['secured_window']}}}(?:{'|'.join(map(re.escape, plans['secured_after']))})")
 
 
 @functools.cache

@@ -108,9 +108,12 @@ def _digit_labels(norm: str) -> list[re.Match[str]]:
     """推广321基层治理模式: an unquoted run of digits named by the words after it — not a year, a hotline
     (12345政务服务平台, 96345…), a round amount (3000…, 360度…) or a count (2300余人…, 15个…)."""
     r = section("models")
-    return [m for m in DIGIT_LABEL.finditer(norm)
-            if m.group(0) not in r["hotlines"] and not HOTLINE_LIKE.match(m.group(0)) and not YEAR.fullmatch(m.group(0))
-            and not m.group(0).endswith("0") and norm[m.end()] not in _not_after_digits()]
+    found = []
+    for m in _digit_label_re().finditer(norm):  # the pattern leaves out what a unit or 余 follows, in C
+        digits = m.group(0)
+        if digits not in r["hotlines"] and not HOTLINE_LIKE.match(digits) and not YEAR.fullmatch(digits):
+            found.append(m)
+    return found
 
 
 HOTLINE_LIKE = re.compile(r"12|96|88")
@@ -122,7 +125,14 @@ def _not_after_digits() -> frozenset[str]:
     return frozenset(u["unit"][0] for u in load("units")["units"]) | frozenset(section("models")["not_after_digits"])
 
 
-DIGIT_LABEL = re.compile(r"(?<![0-9A-Za-z.+第])[0-9]{3,5}(?=[\u4e00-\u9fff])")
+@functools.cache
+def _digit_label_re() -> re.Pattern[str]:
+    """3 to 5 digits, not ending in 0 (3000…, 360度… are amounts), after no digit, letter or 第, before a
+    Chinese character that opens no measure word."""
+    units = "".join(sorted(_not_after_digits()))
+    # opening with the digit class lets the engine skip to digits in C; the lookbehind then checks what
+    # stands before the first one
+    return re.compile(rf"[0-9](?<![0-9A-Za-z.+第][0-9])[0-9]{{1,3}}[1-9](?=[\u4e00-\u9fff])(?![{units}])")
 
 
 YEAR = re.compile(r"(?:19|20)[0-9]{2}")
