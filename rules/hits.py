@@ -182,7 +182,11 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
         return True  # 西北5省中唯一…, 36个县区中率先…
     if "至少" in before[-4:] and "每" in before and _each_at_least_re().search(before):
         return True  # 每个村至少有1处 (but 全县至少有30个村建成… is a fact)
-    return bool(_pool_start_re().search(before)) and "中" in after[:12]
+    return bool(_pool_start_re().search(before)) and "中" in after[:POOL_WINDOW]
+
+
+POOL_WINDOW = 20
+"""How far after 在全省22个 the 中 closing the field may stand (…地级以上市(含顺德区)政府考评中)."""
 
 
 @functools.cache

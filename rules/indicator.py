@@ -177,10 +177,11 @@ def _object(name: str) -> str:
     return rest if has_noun(rest) and len(rest) >= 2 else ""
 
 
-POOL = re.compile(r"在[^,;。]{0,8}?[0-9一二三四五六七八九十百]+(?:个|家|座)[^,;。]{0,10}?中")
+POOL = re.compile(r"在[^,;。]{0,8}?[0-9一二三四五六七八九十百]+(?:个|家|座)[^,;。]{0,16}?中")
 """在全省104个县(市)中: the field a rank is taken in."""
 
-SHARE = re.compile(r"^占(?:比|总量|总数|总额|全部|全市|全区|全县|全省|总|到|据)")
+SHARE = re.compile(r"^占(?:比|总量|总数|总额|全部|全市|全区|全县|全省|总|到|据"
+                   r"|[\u4e00-\u9fff]{1,8}?(?:总数|总量|总额|比重|比例))")  # 占复议案件总数的23.44%
 
 
 def is_share(name: str) -> bool:
@@ -210,8 +211,8 @@ def rank_name(pre: str, phrase: str, fallback: str | None) -> str:
     scopes = _rank_scopes()
     scope = next((s for s in scopes if s in phrase), "") or next((s for s in scopes if s in pre), "")
     base = clean(POOL.sub("", pre))  # 南召县在全省104个县(市)中排名第34位: the field is not the subject
-    if not has_noun(base) and fallback:
-        base = fallback
+    if not has_noun(base):  # …unless nothing else names it (在全省22个地级以上市政府考评中位列第六名)
+        base = fallback or clean(pre)
     base = _rank_end_re().sub("", subject(base))  # the fallback may be the rank before: …全省排名, then 全市
     return f"{base}{scope}排名" if base else base
 

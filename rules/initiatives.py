@@ -24,7 +24,7 @@ from rules.numbers import normalize
 from rules.records import Initiative
 from rules.tables import load
 from rules.text import body_end, quoted_spans, repair_years
-from rules.unquoted import bare_programs, recognised_programs
+from rules.unquoted import bare_programs, generic_body, recognised_programs
 
 KEY_DROPS = re.compile(r"[《》“”\"'「」\s()()、·]")
 
@@ -237,6 +237,7 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         if not (r["min_len"] <= len(name) <= r["max_len"]) or not HAN.search(name):
             continue
         if (QUOTED_LABEL.fullmatch(norm[a:b]) or SET_OF_PARTS.match(name) or _slogan(name) or _honour(norm, a, name)
+                or generic_body(name)  # “调解中心”: a kind of body, quoted or not
                 or _description(name) and not (_one_character_parts(name) and _named_after(norm, b))
                 or _ways(name) and not _named_after(norm, b)):  # “一证通、一码通、一网通”平台 is named
             continue

@@ -165,6 +165,8 @@ def place_spans(s: str) -> list[tuple[int, int]]:
             if (n == 2 or not known_name) and not bounded:
                 continue
             if found and end - n < found[-1][1]:  # 山东省 then 东省: keep the first
+                if known_name and end - n <= found[-1][0]:
+                    found[-1] = (end - n, end)  # 巴州 (an alias) then 巴州区: the whole name
                 break
             found.append((end - n, end))
             break
@@ -180,12 +182,22 @@ def _most_specific(cands: list[str]) -> str | None:
 
 
 def _title_places(title: str) -> list[str]:
+    """Places in the title, else its head (滨州:…) or a 法治X brand (“法治毕节”创建——法治贵州建设…) read as stems."""
     found = places(title)
     head = TITLE_HEAD.match(title)
     if not found and head:
         stem = gazetteer().stems.get(head.group(1))
         found = [stem] if stem else []
+    if not found and "法治" in title:
+        stems = gazetteer().stems
+        cities = city_stems()  # county stems are too often words: 法治平安 is no 平安区
+        found = [stems[m.group(1)] for m in RULE_OF_LAW_BRAND.finditer(title)
+                 if m.group(1) in cities or stems.get(m.group(1), "").endswith("省")]
     return found
+
+
+RULE_OF_LAW_BRAND = re.compile(r"法治([\u4e00-\u9fff]{2})")
+"""法治毕节, 法治贵州: a place's rule-of-law brand, named by its stem."""
 
 
 def resolve_region(text: str, title: str, configured: str | None, source: str = "") -> str | None:

@@ -82,7 +82,7 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
     return out
 
 
-def _generic_body(name: str, r: dict) -> bool:
+def generic_body(name: str) -> bool:
     """群众诉求调解服务中心: a kind of body (data: generic_bodies) after nothing but generic words."""
     return _generic_body_re().fullmatch(name) is not None
 
@@ -107,7 +107,7 @@ def _bare_name(name: str, r: dict) -> bool:
             and not DIGIT.search(name)  # 定编6人事业单位…中心: a count runs into the phrase
             and not DEMONSTRATIVE.match(name)
             and ("的" not in name or _proper(name)) and not name.endswith(tuple(r["standard_bodies"]))
-            and not _generic_body(name, r)
+            and not generic_body(name)
             and (name.endswith(tuple(r["suffixes"])) or _proper(name)))
 
 
