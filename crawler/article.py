@@ -368,5 +368,6 @@ NAV_LINE_RE = re.compile(r"欢迎|当前位置|现在的位置|网站地图|首�
 """…and breadcrumb pieces: a line opening with ``>`` (> 陇西动态 > 政务公告) or holding two of them; a
 newspaper's masthead (浙江日报 数字报纸); a follow-us line (关注某市法宣在线微信); the badges every government
 site carries (国务院 互联网+督查, 我为政府网站找错)."""
-MENU_RE = re.compile(r"(?:\S{1,2}\s+){5,}\S{1,2}|(?:网站)?首页(?:\s+\S{1,6}){2,}")
-"""首页 热点 时尚 直播 热图 科技…: a menu row, told by its spaces (read before they are collapsed)."""
+MENU_RE = re.compile(r"(?:\S{1,2}\s+){5,}\S{1,2}|(?:网站)?首页(?:\s+\S{1,10}){2,}")
+"""首页 热点 时尚 直播 热图 科技…, 网站首页 政务公开 政府信息公开指南…: a menu row, told by its spaces (read
+before they are collapsed)."""

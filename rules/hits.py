@@ -150,6 +150,8 @@ def _names_a_set(norm: str, num: Number, end: int, clause_end: int) -> bool:
     rest = norm[end:clause_end]
     if rest and rest[0] in QUOTE_OPENERS and norm[num.end:end] in table["set_words"]:
         return True  # 三个“一号工程”, 两个“确保”: the quote names the set (三次“回头看” are counted)
+    if rest in table["set_end_nouns"]:
+        return True
     return any(w in rest[:4] for w in table["label_nouns"]) or bool(MODEL_LABEL.search(rest))
 
 
@@ -182,11 +184,13 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
         return True  # 西北5省中唯一…, 36个县区中率先…
     if "至少" in before[-4:] and "每" in before and _each_at_least_re().search(before):
         return True  # 每个村至少有1处 (but 全县至少有30个村建成… is a fact)
-    return bool(_pool_start_re().search(before)) and "中" in after[:POOL_WINDOW]
+    return POOL_END.search(after, 0, POOL_WINDOW) is not None and bool(_pool_start_re().search(before))
 
 
 POOL_WINDOW = 20
 """How far after 在全省22个 the 中 closing the field may stand (…地级以上市(含顺德区)政府考评中)."""
+POOL_END = re.compile(r"(?<!集)中(?![心国小级])")
+"""The 中 closing a field, not the one in 集中培训 or 调解中心."""
 
 
 @functools.cache
@@ -217,7 +221,7 @@ def _pool_start_re() -> re.Pattern[str]:
 def _kind(norm: str, left: int, num: Number, unit: Unit) -> str:
     if unit.kind not in ("rate", "score"):  # 较上年提升2.3分 is a change, like 增长5%
         return unit.kind
-    pre = norm[left:num.start].rstrip("了")
+    pre = norm[left:num.start].rstrip(" 了")  # 同比增长 12% (PDF spacing) is growth too
     if pre.endswith(("到", "至")):
         return "rate"
     return "growth" if pre.endswith(_growth_verbs()) else unit.kind

@@ -177,11 +177,18 @@ def _object(name: str) -> str:
     return rest if has_noun(rest) and len(rest) >= 2 else ""
 
 
-POOL = re.compile(r"在[^,;。]{0,8}?[0-9一二三四五六七八九十百]+(?:个|家|座)[^,;。]{0,16}?中")
-"""在全省104个县(市)中: the field a rank is taken in."""
+POOL = re.compile(r"在[^,;。]{0,8}?[0-9一二三四五六七八九十百]+(?:个|家|座)([^,;。]{0,16}?)中")
+"""在全省104个县(市)中: the field a rank is taken in (group 1: what is counted, and what it was ranked in)."""
+FIELD_HEAD = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:市|县|区|城市|省份|单位|部门|乡镇|街道)")
+
+
+def _ranked_in(field: str) -> str:
+    """地级以上市(含顺德区)政府考评 → 政府考评; 县(市) → "": the ranking the field was counted for."""
+    rest = FIELD_HEAD.sub("", re.sub(r"\([^()]*\)", "", field))
+    return clean(rest) if has_noun(rest) else ""
 
 SHARE = re.compile(r"^占(?:比|总量|总数|总额|全部|全市|全区|全县|全省|总|到|据"
-                   r"|[\u4e00-\u9fff]{1,8}?(?:总数|总量|总额|比重|比例))")  # 占复议案件总数的23.44%
+                   r"|(?![用道地有领])[\u4e00-\u9fff]{1,8}?(?:总数|总量|总额|比重|比例)的?$)")  # 占复议案件总数的23.44%
 
 
 def is_share(name: str) -> bool:
@@ -198,7 +205,7 @@ def subject(name: str) -> str:
     return strip_trail(SCORE_WORDS.sub("", base))
 
 
-SHARE_END = re.compile(r"占(?:比|总量|总数|总额)$")
+SHARE_END = re.compile(r"占(?:比|[\u4e00-\u9fff]{0,8}?(?:总量|总数|总额|比重|比例))$")
 
 
 @functools.cache
@@ -210,9 +217,10 @@ def rank_name(pre: str, phrase: str, fallback: str | None) -> str:
     """位列全省第三 → <subject>全省排名; the subject is the phrase before, else ``fallback``."""
     scopes = _rank_scopes()
     scope = next((s for s in scopes if s in phrase), "") or next((s for s in scopes if s in pre), "")
+    pool = POOL.search(pre)
     base = clean(POOL.sub("", pre))  # 南召县在全省104个县(市)中排名第34位: the field is not the subject
-    if not has_noun(base):  # …unless nothing else names it (在全省22个地级以上市政府考评中位列第六名)
-        base = fallback or clean(pre)
+    if not has_noun(base):  # …but what it was taken in may name it (在全省22个地级以上市政府考评中 → 政府考评)
+        base = fallback or (_ranked_in(pool.group(1)) if pool else "")
     base = _rank_end_re().sub("", subject(base))  # the fallback may be the rank before: …全省排名, then 全市
     return f"{base}{scope}排名" if base else base
 

@@ -237,7 +237,7 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         if not (r["min_len"] <= len(name) <= r["max_len"]) or not HAN.search(name):
             continue
         if (QUOTED_LABEL.fullmatch(norm[a:b]) or SET_OF_PARTS.match(name) or _slogan(name) or _honour(norm, a, name)
-                or generic_body(name)  # “调解中心”: a kind of body, quoted or not
+                or generic_body(name) and not _noun_within(norm, b, r["noun_window"])  # “调解中心” (not “…中心”品牌)
                 or _description(name) and not (_one_character_parts(name) and _named_after(norm, b))
                 or _ways(name) and not _named_after(norm, b)):  # “一证通、一码通、一网通”平台 is named
             continue

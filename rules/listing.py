@@ -61,7 +61,8 @@ def respectively(norm: str, clause: tuple[int, int], prev: tuple[int, int] | Non
     run = _run_after(norm, hits, first)
     head = norm[clause[0]:p]
     span = clause
-    if not head.strip() and prev and not _numbered(norm, prev):  # a clause before with figures of its own
+    if not head.strip() and prev and not (_numbered(norm, prev) and len(earlier) >= len(run)):  # a clause before
+        # with figures of its own
         # (私营企业达到8.1万户,分别增长29%和32%) leaves the items to the sentence's metrics so far
         head, span = norm[prev[0]:prev[1]], (prev[0], clause[1])
     items = ind.items(ind.clean(head))
@@ -102,12 +103,22 @@ def shared(norm: str, pre: str, name: str, clause: tuple[int, int],
 
 DIGIT = re.compile(r"[0-9]")
 
+RANKED = "排名"
+"""How a rank's name ends (``indicator.rank_name``): a share is never of a rank."""
+
 TOTALS = ("合计", "共计", "累计", "共")
 """A verb holding one of these reports a sum, not each item's figure."""
 
 
 def _numbered(norm: str, span: tuple[int, int]) -> bool:
     return DIGIT.search(norm, span[0], span[1]) is not None
+
+
+def _share_of(out: list[Named], earlier: list[str]) -> str | None:
+    """What a share is of: the metric right before it, noun or not (其中非常满意469918条,占比91.13%), but not
+    a rank (办理案件300件,居全省第1位,占全省总数的15% is a share of the 300)."""
+    here = next((n for hit, n, _ in reversed(out) if hit.kind != "rank"), None)
+    return here or next((n for n in reversed(earlier) if not n.endswith(RANKED)), None)
 
 
 def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hits: list[Hit],
@@ -144,7 +155,7 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
             share = ind.is_share(ind.clean(pre))
             share_of_prev = prev is not None and share and not _numbered(norm, prev)
             # 其中非常满意469918条,占比91.13%: a share is of the metric right before it, noun or not
-            of = out[-1][1] if share and out else earlier[-1] if share and earlier else previous
+            of = (_share_of(out, earlier) if share else None) or previous
             name = ind.name(pre, post, None if share_of_prev else of)
             span = None
             if not name and prev:  # 在2021年度全省考核中,我市位列全省第2名: the subject is the clause before

@@ -138,8 +138,20 @@ def context_spans(norm: str) -> list[tuple[int, int]]:
     first comma; and the gloss of a model's label: “1+3+10”(搭建1个平台,组建3大团队,开展10项服务)."""
     if "(" not in norm:
         return []
-    spans = [m.span() for m in _context_re().finditer(norm)] + [m.span() for m in LABEL_GLOSS.finditer(norm)]
+    spans = [m.span() for m in _context_re().finditer(norm)] + [m.span() for m in LABEL_GLOSS.finditer(norm)
+                                                                if _glosses(norm, m)]
     return sorted(spans)
+
+
+def _glosses(norm: str, m: re.Match[str]) -> bool:
+    """Whether the parenthesis holds the label's own numbers only: “1+3+10”(搭建1个平台,组建3大团队…), not
+    “1+N”(2024年新增调解室15个)."""
+    label = norm[max(norm.rfind(q, max(0, m.start() - 20), m.start()) for q in "“\"「"):m.start()]
+    numbers = DIGITS.findall(m.group(0))
+    return bool(numbers) and set(numbers) <= set(DIGITS.findall(label))
+
+
+DIGITS = re.compile(r"[0-9]+")
 
 
 LABEL_GLOSS = re.compile(r"(?<=[0-9NX][”\"」])\([^()\n]{0,80}\)")
@@ -192,10 +204,10 @@ def _planned(norm: str, sent: tuple[int, int]) -> bool:
 
 def _secured(norm: str, at: int, end: int) -> bool:
     plans = load("markers")["plans"]
-    if norm[max(0, at - 2):at].endswith(tuple(plans["secured_before"])):
+    before = tuple(plans["secured_before"])
+    if norm[max(0, at - max(map(len, before))):at].endswith(before):
         return True
-    after = norm[at + 2:min(end, at + 2 + plans["secured_window"] + 2)]
-    return _money_after_re().match(after) is not None
+    return _money_after_re().match(norm, at + len("争取"), end) is not None
 
 
 @functools.cache

@@ -30,6 +30,8 @@ LEAD = 300
 """Characters of the text read as its lead paragraph."""
 
 GENERIC = frozenset({"城区", "郊区", "矿区", "新区", "新城区", "老城区"})
+AREA_WORDS = ("区域", "区划", "区间", "区块")
+"""Words whose 区 ends no division: 巴州区域协调发展 is 巴州's 区域, not 巴州区."""
 """Real division names that are also common nouns: never matched in running text."""
 
 SHORT_AFTER = "省市盟州在和与及、的是于治"
@@ -159,7 +161,7 @@ def place_spans(s: str) -> list[tuple[int, int]]:
         for n in range(min(g.longest, end), 1, -1):
             cand = s[end - n:end]
             known_name = cand in g.parents
-            if not (known_name or cand in g.aliases) or cand in GENERIC:
+            if not (known_name or cand in g.aliases) or cand in GENERIC or s.startswith(AREA_WORDS, end - 1):
                 continue
             bounded = end - n == 0 or not "\u4e00" <= s[end - n - 1] <= "\u9fff" or s[end - n - 1] in SHORT_AFTER
             if (n == 2 or not known_name) and not bounded:
@@ -182,21 +184,25 @@ def _most_specific(cands: list[str]) -> str | None:
 
 
 def _title_places(title: str) -> list[str]:
-    """Places in the title, else its head (滨州:…) or a 法治X brand (“法治毕节”创建——法治贵州建设…) read as stems."""
     found = places(title)
     head = TITLE_HEAD.match(title)
     if not found and head:
         stem = gazetteer().stems.get(head.group(1))
         found = [stem] if stem else []
-    if not found and "法治" in title:
-        stems = gazetteer().stems
-        cities = city_stems()  # county stems are too often words: 法治平安 is no 平安区
-        found = [stems[m.group(1)] for m in RULE_OF_LAW_BRAND.finditer(title)
-                 if m.group(1) in cities or stems.get(m.group(1), "").endswith("省")]
     return found
 
 
-RULE_OF_LAW_BRAND = re.compile(r"法治([\u4e00-\u9fff]{2})")
+def _brand_places(title: str) -> list[str]:
+    """“法治毕节”创建, 法治贵州建设: a city's or province's rule-of-law brand, quoted or built (county stems
+    are too often words: 法治平安; and 推进法治长治久安 is no brand)."""
+    if "法治" not in title or places(title):
+        return []
+    stems, cities = gazetteer().stems, city_stems()
+    return [stems[m.group(1)] for m in RULE_OF_LAW_BRAND.finditer(title)
+            if m.group(1) in cities or stems.get(m.group(1), "").endswith("省")]
+
+
+RULE_OF_LAW_BRAND = re.compile(r"法治([\u4e00-\u9fff]{2,3}?)(?=[”\"」]|建设|创建)")
 """法治毕节, 法治贵州: a place's rule-of-law brand, named by its stem."""
 
 
@@ -209,7 +215,8 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
     and no configured region: the place the body names most, of the level the lead speaks as (我县,
     县委 → a county)."""
     title, lead = normalize(title or ""), normalize(text[:LEAD])
-    lead_places = _lead_places(TITLES.sub(lambda m: " " * len(m.group(0)), lead))
+    # a title naming a place only in its rule-of-law brand (“法治毕节”创建) counts with the lead's places
+    lead_places = _lead_places(TITLES.sub(lambda m: " " * len(m.group(0)), lead)) + _brand_places(title)
     for k, cands in enumerate((_title_places(title), places(normalize(source or "")), lead_places)):
         if k and configured and known(configured):
             # a lead that mentions another city (学习借鉴济南市经验) does not move the release there

@@ -43,7 +43,9 @@ class LeaderScheduler:
         self.store.subscribers.sync_config(new.subscribers, datetime.now(UTC))
         if self.leading:
             previous = getattr(self.sched, "govwatch_planner", None)
-            self._stop_scheduling()
+            # wait for a running planner tick: one finishing after the new plan adopted the old poll times
+            # would poll its sites once more (and made test_reload flaky)
+            self._stop_scheduling(wait=True)
             self.sched = build_scheduler(self.settings, self.conn, self.store, previous=previous)
             self.sched.start()
 
@@ -63,9 +65,9 @@ class LeaderScheduler:
             logger.warning("scheduler %s: lost the lease; standing by", self.lease.owner)
             self._stop_scheduling()
 
-    def _stop_scheduling(self) -> None:
+    def _stop_scheduling(self, wait: bool = False) -> None:
         if self.sched is not None:
-            self.sched.shutdown(wait=False)
+            self.sched.shutdown(wait=wait)
             self.sched = None
 
     def run(self, stop: threading.Event) -> None:

@@ -490,7 +490,7 @@ def test_text_menu_rows_and_mastheads_are_not_titles() -> None:
 
 
 def test_text_site_menu_opening_with_the_home_page_is_navigation() -> None:
-    got = parse_text("市司法局\n\n网站首页 政府信息公开 互动交流\n市司法局>专题专栏>法治政府建设工作情况报告\n"
-                     "某市人民政府2024年法治政府建设情况报告\n来源:市司法局 时间:2025-03-04 15:27:00 浏览次数: 30\n"
-                     "2024年,某市坚持依法行政。")
+    got = parse_text("市司法局\n\n网站首页 政务公开 政府信息公开指南 互动交流\n"
+                     "市司法局>专题专栏>法治政府建设工作情况报告\n某市人民政府2024年法治政府建设情况报告\n"
+                     "来源:市司法局 时间:2025-03-04 15:27:00 浏览次数: 30\n2024年,某市坚持依法行政。")
     assert got.title == "某市人民政府2024年法治政府建设情况报告" and got.published.startswith("2025-03-04")
