@@ -270,7 +270,7 @@ DAY_WINDOW = 30
 def _day_of_month(norm: str, num: Number) -> bool:
     """于12月1日启动,将持续至7日: the 7th of the month; but 自7月1日起…由15日缩短至7日 is a duration."""
     m = _day_of_month_re().search(norm, max(0, num.start - DAY_WINDOW), num.start)
-    return m is not None and not norm[:m.end() - 1].endswith(_duration_verbs())
+    return m is not None and not norm.endswith(_duration_verbs(), 0, m.end() - 1)  # no copy of the text
 
 
 @functools.cache
