@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from rules.numbers import Number, approx_after, is_damaged_date, parse_number
 from rules.region import place_spans
 from rules.tables import load, longest_first
-from rules.text import finditer, inside
+from rules.text import NAME_QUOTES, finditer, inside
 
 LABEL_NEIGHBOURS = "+×*/xX·"
 """A number touching one of these is part of a label or formula: 1+5+N, 7×24小时."""
@@ -155,7 +155,7 @@ def _names_a_set(norm: str, num: Number, end: int, clause_end: int) -> bool:
     return any(w in rest[:4] for w in table["label_nouns"]) or bool(MODEL_LABEL.search(rest))
 
 
-QUOTE_OPENERS = "“\"「‘"
+QUOTE_OPENERS = NAME_QUOTES + "‘"
 
 
 def _in_place_name(norm: str, num: Number) -> bool:
@@ -175,17 +175,24 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
     """每季度学法不少于1次 (a requirement), 打造15分钟政务服务圈 (a name), 在全国36个参评城市中 (the size of
     a field compared against): numbers with a unit that report nothing done here."""
     before = norm[clause[0]:num.start]
-    if before.endswith(_requirement_words()):
+    if before.endswith(_words("requirement_words")):
         return True
     after = norm[end:clause[1]]
     if _label_end_re().match(after):
         return True
     if "中" in after[:5] and _pool_after_re().match(after):
         return True  # 西北5省中唯一…, 36个县区中率先…
-    if "至少" in before[-4:] and "每" in before and _each_at_least_re().search(before):
+    if "至少" in before[-4:] and "每" in before and EACH_AT_LEAST.search(before):
         return True  # 每个村至少有1处 (but 全县至少有30个村建成… is a fact)
     return POOL_END.search(after, 0, POOL_WINDOW) is not None and bool(_pool_start_re().search(before))
 
+
+EACH_AT_LEAST = re.compile(r"至少[\u4e00-\u9fff]{1,2}$")
+"""…至少有 / 至少配备 right before the number (a requirement only with 每 in the clause)."""
+DAY_OF_MONTH = re.compile(r"[0-9]{1,2}月[0-9]{1,2}日[^。;\n0-9]{0,20}[至到]$")
+"""12月1日启动,将持续至: a month-day date, then 至 before a day number."""
+THRESHOLD = re.compile(r"的[\u4e00-\u9fff]{1,8}?(?:共有|有|达)(?=[0-9一二三四五六七八九十两:])")
+"""…以上的部门有6个, …以上的街镇有:宝平街道…: the thing sorted, then how many or which there are."""
 
 POOL_WINDOW = 20
 """How far after 在全省22个 the 中 closing the field may stand (…地级以上市(含顺德区)政府考评中)."""
@@ -199,16 +206,6 @@ def _pool_after_re() -> re.Pattern[str]:
 
 
 @functools.cache
-def _each_at_least_re() -> re.Pattern[str]:
-    return re.compile(r"至少[\u4e00-\u9fff]{1,2}$")
-
-
-@functools.cache
-def _requirement_words() -> tuple[str, ...]:
-    return tuple(load("markers")["requirement_words"])
-
-
-@functools.cache
 def _label_end_re() -> re.Pattern[str]:
     return re.compile(rf"[\u4e00-\u9fff]{{0,6}}(?:{'|'.join(load('markers')['label_suffixes'])})(?![\u4e00-\u9fff])")
 
@@ -218,18 +215,19 @@ def _pool_start_re() -> re.Pattern[str]:
     return re.compile(rf"(?:在|从)(?:{'|'.join(load('markers')['pool_scopes'])})的?$")
 
 
+@functools.cache
+def _words(key: str) -> tuple[str, ...]:
+    """A word list of ``data/markers.yaml`` as a tuple, for ``str.endswith``."""
+    return tuple(load("markers")[key])
+
+
 def _kind(norm: str, left: int, num: Number, unit: Unit) -> str:
     if unit.kind not in ("rate", "score"):  # 较上年提升2.3分 is a change, like 增长5%
         return unit.kind
     pre = norm[left:num.start].rstrip(" 了")  # 同比增长 12% (PDF spacing) is growth too
     if pre.endswith(("到", "至")):
         return "rate"
-    return "growth" if pre.endswith(_growth_verbs()) else unit.kind
-
-
-@functools.cache
-def _growth_verbs() -> tuple[str, ...]:
-    return tuple(load("markers")["growth_verbs"])
+    return "growth" if pre.endswith(_words("growth_verbs")) else unit.kind
 
 
 def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None) -> Hit | None:
@@ -255,7 +253,7 @@ def _hit(norm: str, num: Number, clause: tuple[int, int], published: str | None)
         end += 1 if digit else 0
         unit = PERCENT
     approx, after = approx_after(norm, end)
-    if approx is not None and unit.kind != "rate" and _threshold_re().match(norm, after):
+    if approx is not None and unit.kind != "rate" and THRESHOLD.match(norm, after):
         return None  # 执法活动总量1000件以上的部门有6个: a threshold that sorts what is counted next
     return Hit(num, unit.word, _kind(norm, clause[0], num, unit), after, num.approx or approx)
 
@@ -269,24 +267,8 @@ DAY_WINDOW = 30
 
 def _day_of_month(norm: str, num: Number) -> bool:
     """于12月1日启动,将持续至7日: the 7th of the month; but 自7月1日起…由15日缩短至7日 is a duration."""
-    m = _day_of_month_re().search(norm, max(0, num.start - DAY_WINDOW), num.start)
-    return m is not None and not norm.endswith(_duration_verbs(), 0, m.end() - 1)  # no copy of the text
-
-
-@functools.cache
-def _duration_verbs() -> tuple[str, ...]:
-    return tuple(load("markers")["duration_verbs"])
-
-
-@functools.cache
-def _day_of_month_re() -> re.Pattern[str]:
-    return re.compile(r"[0-9]{1,2}月[0-9]{1,2}日[^。;\n0-9]{0,20}[至到]$")
-
-
-@functools.cache
-def _threshold_re() -> re.Pattern[str]:
-    """…以上的部门有6个, …以上的街镇有:宝平街道…: the thing sorted, then how many or which there are."""
-    return re.compile(r"的[\u4e00-\u9fff]{1,8}?(?:共有|有|达)(?=[0-9一二三四五六七八九十两:])")
+    m = DAY_OF_MONTH.search(norm, max(0, num.start - DAY_WINDOW), num.start)
+    return m is not None and not norm.endswith(_words("duration_verbs"), 0, m.end() - 1)  # no copy of the text
 
 
 @functools.cache

@@ -187,6 +187,7 @@ def _ranked_in(field: str) -> str:
     rest = FIELD_HEAD.sub("", re.sub(r"\([^()]*\)", "", field))
     return clean(rest) if has_noun(rest) else ""
 
+
 SHARE = re.compile(r"^占(?:比|总量|总数|总额|全部|全市|全区|全县|全省|总|到|据"
                    r"|(?![用道地有领])[\u4e00-\u9fff]{1,8}?(?:总数|总量|总额|比重|比例)的?$)")  # 占复议案件总数的23.44%
 

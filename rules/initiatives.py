@@ -23,7 +23,7 @@ from rules.names import HAN, PUNCT, clause_start, evidence, section
 from rules.numbers import normalize
 from rules.records import Initiative
 from rules.tables import load
-from rules.text import body_end, quoted_spans, repair_years
+from rules.text import NAME_QUOTES, body_end, quoted_spans, repair_years
 from rules.unquoted import bare_programs, generic_body, recognised_programs
 
 KEY_DROPS = re.compile(r"[《》“”\"'「」\s()()、·]")
@@ -144,7 +144,6 @@ def _rhetorical(norm: str, a: int, b: int) -> bool:
     return link is not None and _rhetorical_before(norm, link.start())
 
 
-OPENERS, CLOSERS = "“「\"", "”」\""
 
 
 FIGURE_LINK = re.compile(r"(?:[促带保强推]|走向|转向|迈向|转变为|变为|向|到)[“「\"]")
@@ -156,14 +155,14 @@ FIGURE_LINK_BEFORE = re.compile(r"[”」\"](?:[促带保强推]|走向|转向|�
 
 def _rhetorical_before(norm: str, close: int) -> bool:
     """Whether the quote closing at ``close`` opens right after 以 or 从."""
-    start = max(norm.rfind(o, max(0, close - 12), close) for o in OPENERS)
+    start = max(norm.rfind(o, max(0, close - 12), close) for o in NAME_QUOTES)
     return start > 0 and norm[start - 1] in ("以", "从")
 
 
 def _chain_end(norm: str, spans: list[tuple[int, int]], k: int) -> int:
     """Where the run of quotes from ``spans[k]`` ends: “律企青虹”“法总联盟”“法务惠企”等… ends after the third."""
     gaps = section("programs")["chain_gaps"]
-    while k + 1 < len(spans) and norm[spans[k + 1][0]] in OPENERS and norm[spans[k][1]:spans[k + 1][0]] in gaps:
+    while k + 1 < len(spans) and norm[spans[k + 1][0]] in NAME_QUOTES and norm[spans[k][1]:spans[k + 1][0]] in gaps:
         k += 1
     return spans[k][1]
 
@@ -224,7 +223,7 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
     out = []
     chain_end = -1
     for k, (a, b) in enumerate(spans):
-        if norm[a] not in "“「『\"":
+        if norm[a] not in NAME_QUOTES:
             continue
         if a >= chain_end:
             chain_end = _chain_end(norm, spans, k)

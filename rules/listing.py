@@ -61,9 +61,9 @@ def respectively(norm: str, clause: tuple[int, int], prev: tuple[int, int] | Non
     run = _run_after(norm, hits, first)
     head = norm[clause[0]:p]
     span = clause
-    if not head.strip() and prev and not (_numbered(norm, prev) and len(earlier) >= len(run)):  # a clause before
-        # with figures of its own
-        # (私营企业达到8.1万户,分别增长29%和32%) leaves the items to the sentence's metrics so far
+    # a clause before with figures of its own (私营企业达到8.1万户,分别增长29%和32%) leaves the items to the
+    # sentence's metrics so far, when there are enough of them
+    if not head.strip() and prev and not (_numbered(norm, prev) and len(earlier) >= len(run)):
         head, span = norm[prev[0]:prev[1]], (prev[0], clause[1])
     items = ind.items(ind.clean(head))
     verb = ind.strip_trail("_" + norm[p + 2:hits[first].left])[1:]

@@ -20,7 +20,7 @@ from rules.listing import expand
 from rules.numbers import Number, find_numbers, normalize
 from rules.records import Metric
 from rules.tables import load, longest_first
-from rules.text import body_end, clauses_and_sentences, clip, inside, quoted_spans, sentences, spans_of
+from rules.text import NAME_QUOTES, body_end, clauses_and_sentences, clip, inside, quoted_spans, sentences, spans_of
 
 SECTION = re.compile(r"(?m)^[ \t]*[一二三四五六七八九十]+、")
 """A top-level section heading: 三、…"""
@@ -146,7 +146,7 @@ def context_spans(norm: str) -> list[tuple[int, int]]:
 def _glosses(norm: str, m: re.Match[str]) -> bool:
     """Whether the parenthesis holds the label's own numbers only: “1+3+10”(搭建1个平台,组建3大团队…), not
     “1+N”(2024年新增调解室15个)."""
-    label = norm[max(norm.rfind(q, max(0, m.start() - 20), m.start()) for q in "“\"「"):m.start()]
+    label = norm[max(norm.rfind(q, max(0, m.start() - 20), m.start()) for q in NAME_QUOTES):m.start()]
     numbers = DIGITS.findall(m.group(0))
     return bool(numbers) and set(numbers) <= set(DIGITS.findall(label))
 

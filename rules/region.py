@@ -30,9 +30,10 @@ LEAD = 300
 """Characters of the text read as its lead paragraph."""
 
 GENERIC = frozenset({"城区", "郊区", "矿区", "新区", "新城区", "老城区"})
+"""Real division names that are also common nouns: never matched in running text."""
+
 AREA_WORDS = ("区域", "区划", "区间", "区块")
 """Words whose 区 ends no division: 巴州区域协调发展 is 巴州's 区域, not 巴州区."""
-"""Real division names that are also common nouns: never matched in running text."""
 
 SHORT_AFTER = "省市盟州在和与及、的是于治"
 """Characters after which a two-character name (菏泽市单县, 在冠县, 法治巴州) or a short form (兴安盟科右中旗,
@@ -158,10 +159,12 @@ def place_spans(s: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     for m in NAME_END.finditer(s):  # a name ends in 市, 区, 县…: look back from there only
         end = m.end()
+        if s.startswith(AREA_WORDS, end - 1):
+            continue
         for n in range(min(g.longest, end), 1, -1):
             cand = s[end - n:end]
             known_name = cand in g.parents
-            if not (known_name or cand in g.aliases) or cand in GENERIC or s.startswith(AREA_WORDS, end - 1):
+            if not (known_name or cand in g.aliases) or cand in GENERIC:
                 continue
             bounded = end - n == 0 or not "\u4e00" <= s[end - n - 1] <= "\u9fff" or s[end - n - 1] in SHORT_AFTER
             if (n == 2 or not known_name) and not bounded:
@@ -195,7 +198,7 @@ def _title_places(title: str) -> list[str]:
 def _brand_places(title: str) -> list[str]:
     """“法治毕节”创建, 法治贵州建设: a city's or province's rule-of-law brand, quoted or built (county stems
     are too often words: 法治平安; and 推进法治长治久安 is no brand)."""
-    if "法治" not in title or places(title):
+    if "法治" not in title:
         return []
     stems, cities = gazetteer().stems, city_stems()
     return [stems[m.group(1)] for m in RULE_OF_LAW_BRAND.finditer(title)
@@ -215,9 +218,11 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
     and no configured region: the place the body names most, of the level the lead speaks as (我县,
     县委 → a county)."""
     title, lead = normalize(title or ""), normalize(text[:LEAD])
-    # a title naming a place only in its rule-of-law brand (“法治毕节”创建) counts with the lead's places
-    lead_places = _lead_places(TITLES.sub(lambda m: " " * len(m.group(0)), lead)) + _brand_places(title)
-    for k, cands in enumerate((_title_places(title), places(normalize(source or "")), lead_places)):
+    in_title = _title_places(title)
+    lead_places = _lead_places(TITLES.sub(lambda m: " " * len(m.group(0)), lead))
+    if not in_title:  # a title naming a place only in its rule-of-law brand (“法治毕节”创建) counts with the lead
+        lead_places += _brand_places(title)
+    for k, cands in enumerate((in_title, places(normalize(source or "")), lead_places)):
         if k and configured and known(configured):
             # a lead that mentions another city (学习借鉴济南市经验) does not move the release there
             cands = [c for c in cands if covers(configured, c)]

@@ -28,6 +28,8 @@ SENTENCE_MARKS = ";。!?\n"
 QUOTES = {"“": "”", "「": "」", "『": "』", "《": "》", "〔": "〕", "【": "】", "〈": "〉", '"': '"'}
 MAX_QUOTE = {"《": 80, "〔": 12, "【": 30}
 """Longest span a pair may enclose; an unbalanced mark in scraped text must not swallow a page."""
+NAME_QUOTES = "“「『\""
+"""The marks that open a quoted name (“无证明城市”, 「泉惠企」)."""
 OPENING = re.compile("[" + re.escape("".join(QUOTES)) + "]")
 
 
