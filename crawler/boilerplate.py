@@ -56,7 +56,8 @@ DROP_LINE_RE = re.compile(
     r"|(?:发布时间|发布日期|时间|日期)\s*[:：].{0,80}"
     r"|(?:您现在的位置|当前位置|您的位置|所在位置).*"
     r"|欢迎访问.{0,40}|网站首页.{0,40}|简体\s*繁体.*|无障碍.{0,10}"
-    r"|(?:上一篇|下一篇)\s*[:：].*)$"
+    r"|(?:上一篇|下一篇)\s*[:：].*"
+    r"|[0-9]+\s*条评论|评论\s*[(（]?[0-9]+[)）]?|(?:阅读|浏览)(?:量|数|次数)?\s*[:：]?\s*[0-9]+(?:次)?)$"
 )
 """Whole lines that are metadata or chrome, not content."""
 
@@ -66,7 +67,7 @@ TAIL_MARKER_RE = re.compile(r"^(?:" + "|".join(RELATED_MARKERS) + r")\s*[:：]?\
 CUT_TOKEN_KEYS = ("【", "[", "字体", "字号", "打印本页", "关闭窗口", "分享到", "扫一扫在手机")
 """Every match of CUT_TOKEN_RE holds one of these: a line with none is left as it is."""
 
-DROP_LINE_FIRSTS = frozenset("责编审校供来信作浏点阅访发时日您当所欢网简无上下")
+DROP_LINE_FIRSTS = frozenset("责编审校供来信作浏点阅访发时日您当所欢网简无上下评0123456789")
 """The first characters of DROP_LINE_RE's alternatives: a line starting otherwise is kept."""
 
 INFO_LINE_RE = re.compile(r"(?:发布|来源|供稿|时间|日期|作者|浏览|点击|字[体号]|打印)\s*[:：]?")

@@ -505,3 +505,11 @@ def test_text_page_furniture_above_the_title_is_not_it(page: str, title: str, pu
 def test_text_disclosure_table_leaves_only_the_body() -> None:
     got = parse_text(FURNITURE_CASES[1][0])
     assert got.text == "2024年,某区坚持依法行政。"
+
+
+@pytest.mark.parametrize("counter", ["0条评论", "评论(3)", "阅读量：356", "浏览次数: 12次"])
+def test_comment_and_view_counters_under_the_body_are_not_text(counter: str) -> None:
+    page = f"某区召开法治讲座\n2025-06-10\n全区受理行政复议案件120件。\n{counter}\n共受理评论2件。"
+    got = parse_text(page)
+    assert counter not in got.text
+    assert "全区受理行政复议案件120件。" in got.text and "共受理评论2件。" in got.text
