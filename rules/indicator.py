@@ -148,11 +148,17 @@ def _cut(s: str) -> str:
     return strip_lead("".join(toks)) or "".join(toks)
 
 
+LASTING = "为期"
+DURATION = "时长"
+
+
 def name(pre: str, post: str, previous: str | None = None) -> str:
     """Indicator from the phrase before the number and the words after its unit."""
     base = clean(pre)
     toks = words(base)
     after = _head(post).strip("()")  # (2023年为867件): a lone bracket names nothing
+    if base.endswith(LASTING) and after:  # 开展为期两周的综合性督察: how long the 督察 lasted
+        return strip_trail(_cut(after)) + DURATION
     if after and (not base or not has_noun(base) or (toks and toks[-1][1] == "v" and has_noun(after))):
         base = base + after
     if previous and (_bare(base) or is_share(base)):

@@ -218,18 +218,27 @@ def _launched(norm: str, a: int, b: int, chain_end: int = -1) -> bool:
     return any(v in before for v in r["verbs"])
 
 
+PACKAGE = re.compile(r"[\u4e00-\u9fff]{2,12}(?:[0-9]{1,3}|[一二三四五六七八九十]{1,3})条")
+"""“惠企35条”, “稳经济33条”: a package of policy measures, a document where it is issued (参与出台“惠企35条”)."""
+
+
 def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
+    """Quoted programmes (and quoted packages of measures this government issued, as documents)."""
     r = section("programs")
     out = []
-    chain_end = -1
+    chain_start = chain_end = -1
     for k, (a, b) in enumerate(spans):
         if norm[a] not in NAME_QUOTES:
             continue
         if a >= chain_end:
-            chain_end = _chain_end(norm, spans, k)
+            chain_start, chain_end = a, _chain_end(norm, spans, k)
         if _rhetorical(norm, a, b):
             continue
         quoted = text[a + 1:b - 1].strip()
+        if PACKAGE.fullmatch(quoted):
+            if _issued_before(norm, chain_start):  # the verb before the run: 出台“惠企35条”“稳经济33条”
+                out.append(Initiative(quoted, "document", evidence(text, norm, a, b)))
+            continue
         if _slogan(quoted) and not GENERIC_NAME.match(quoted):  # 政务服务“一网通办”: still the slogan
             continue
         name = _completed(text, norm, a, quoted)

@@ -23,6 +23,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from rules import segment
 from rules.numbers import normalize
 from rules.tables import DATA_DIR, load
 
@@ -101,9 +102,21 @@ def gazetteer() -> Gazetteer:
     stems: dict[str, list[str]] = {}
     for name in parents:
         stems.setdefault(_stem(name), []).append(name)
+    _add_zones(parents)
     frozen = {n: frozenset(p) for n, p in parents.items()}
     return Gazetteer(frozen, {s: ns[0] for s, ns in stems.items() if len(ns) == 1 and s != ns[0]},
                      max(map(len, parents)), _aliases(frozen))
+
+
+def _add_zones(parents: dict[str, set[str]]) -> None:
+    """长春新区, 青岛高新区: the zones of ``data/places.yaml`` under every prefecture-level city (one that
+    a province or an autonomous region holds), where the gazetteer has no division of that name."""
+    zones = load("places")["zones"]
+    for name, ups in list(parents.items()):
+        stem = _stem(name)
+        if name.endswith("市") and stem != name and any(p.endswith(("省", "自治区")) for p in ups):
+            for zone in zones:
+                parents.setdefault(stem + zone, {name})
 
 
 @functools.cache
@@ -217,7 +230,7 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
     names another level's document), a chain like 山东省滨州市沾化区 read to its end. With none of these
     and no configured region: the place the body names most, of the level the lead speaks as (我县,
     县委 → a county)."""
-    title, lead = normalize(title or ""), normalize(text[:LEAD])
+    title, lead = normalize(title or ""), SALUTATION.sub(_blank, normalize(text[:LEAD]))
     in_title = _title_places(title)
     lead_places = _lead_places(TITLES.sub(lambda m: " " * len(m.group(0)), lead))
     if not in_title:  # a title naming a place only in its rule-of-law brand (“法治毕节”创建) counts with the lead
@@ -231,7 +244,31 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
             return best
     if configured:
         return configured  # 我市, 本市, 全区 or no place named: the site's own region
-    return _most_named(normalize(text), _speaking_level(lead))
+    level = _speaking_level(lead)
+    return _own_brand(lead, level) or _most_named(normalize(text), level)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+SALUTATION = re.compile(r"(?m)^[^\S\n]*[\u4e00-\u9fff]{2,30}(?:政府|委员会|人大常委会|党委|[市区县]委)[:][^\S\n]*$")
+"""常州市人民政府: — the government a report is addressed to (above it), not the one reporting."""
+
+
+COMMON_WORD = 500
+"""A stem jieba has seen this often as a word is one (法治平安建设 is no 平安区's brand; 金寨 is seen 10 times)."""
+
+
+def _own_brand(lead: str, level: str | None) -> str | None:
+    """我县…法治金寨建设取得积极进展: the rule-of-law brand of a place of the level the lead speaks as (a
+    county's stem counts here, where the lead says it speaks for a county, unless it is a common word)."""
+    if not level or "法治" not in lead:
+        return None
+    stems = gazetteer().stems
+    found = (stems.get(m.group(1), "") for m in RULE_OF_LAW_BRAND.finditer(lead)
+             if segment.frequency(m.group(1)) < COMMON_WORD)
+    return next((name for name in found if name.endswith(level)), None)
 
 
 TITLES = re.compile(r"《[^《》\n]{0,80}》")
@@ -261,9 +298,14 @@ def _lead_places(lead: str) -> list[str]:
     return places(lead)
 
 
+LED_BY = re.compile(r"在[^,;。\n]{0,40}(?:领导|指导|监督|支持)下")
+"""在市委、市政府和区委的正确领导下: the governments above the one speaking."""
+
+
 def _speaking_level(lead: str) -> str | None:
-    """我县, 县委, 县人民政府 → 县: the level of government the release speaks as."""
-    m = SELF_LEVEL.search(lead)
+    """我县, 县委, 县人民政府 → 县: the level of government the release speaks as (not the ones it is led
+    by: 在市委、市政府和区委的正确领导下,区政府… speaks as a district)."""
+    m = SELF_LEVEL.search(LED_BY.sub(_blank, lead))
     return next(g for g in m.groups() if g) if m else None
 
 

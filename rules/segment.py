@@ -45,6 +45,15 @@ def user_words() -> list[str]:
     return [w for w in dict.fromkeys(found) if re.fullmatch(r"[\u4e00-\u9fff0-9]{2,}", w)]
 
 
+def frequency(word: str) -> int:
+    """How often jieba's dictionary has seen ``word`` as one word (0: not a word it knows).
+
+    >>> frequency("平安") > frequency("金寨")
+    True
+    """
+    return int(_tokenizer().tokenizer.FREQ.get(word) or 0)
+
+
 def load() -> None:
     """Load jieba's dictionary and tag table now rather than on the first call."""
     _tokenizer()

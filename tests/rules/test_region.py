@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules.region import covers, gazetteer, known, parent_of, places, resolve_region
+from rules.tables import load
 
 
 @pytest.mark.parametrize(("name", "parent"), [
@@ -32,8 +33,17 @@ def test_covers(area: str, name: str, inside: bool) -> None:
 
 def test_gazetteer_is_small_and_complete() -> None:
     g = gazetteer()
-    assert 3000 < len(g.parents) < 4000  # provinces, cities and counties only
+    zones = tuple(load("places")["zones"])
+    divisions = [n for n in g.parents if not n.endswith(zones) or n in ("滨海新区", "浦东新区")]
+    assert 3000 < len(divisions) < 4000  # provinces, cities and counties only, besides the cities' zones
     assert known("峄城区") and not known("峄城街道")
+
+
+def test_zones_lie_under_their_city_and_only_there() -> None:
+    assert parent_of("长春新区") == "长春市" and parent_of("青岛高新区") == "青岛市"
+    assert covers("吉林省", "长春新区") and not covers("青岛市", "长春新区")
+    assert parent_of("滨海新区") == "天津市"  # a real division keeps its own parent
+    assert not known("北京新区")  # a municipality is no prefecture-level city with zones
 
 
 @pytest.mark.parametrize(("text", "found"), [
