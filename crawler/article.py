@@ -246,11 +246,12 @@ def parse_text(text: str, *, url: str = "") -> Article:
     header = [line for line in lines[max(0, at) : lead] if line not in subtitles] if at >= 0 else [""] + lines[:lead]
     # [0]: the title, or "" for a missing one; a subtitle (——写在12月4日国家宪法日之际) dates nothing
     rest = [line for i, line in enumerate(lines[lead:]) if not _addressee(lines, lead + i)]
-    body = "\n".join(clean_lines(subtitles + rest))
+    datelines = [line for line in rest if PAGE_DATELINE_RE.search(line) and not SENTENCE_MARK_RE.search(line)]
+    body = "\n".join(clean_lines(subtitles + [line for line in rest if line not in datelines]))
     if cjk_count(body) == 0:
         raise EmptyPage(url or "<text>", "no body text")
     published = (find_published(parse_html(""), header, url) or _loose_date(header[1:]) or _updated(header)
-                 or _edition_date(lines[:max(0, at)]))
+                 or _edition_date(lines[:max(0, at)]) or next(map(parse_date, datelines), None))
     return Article(url=url, title=title, text=body, published=published, source=find_source(header))
 
 
@@ -340,6 +341,11 @@ def _header_line(line: str) -> bool:
 
 EDITION_RE = re.compile(r"^《[^《》]{2,16}》\s*(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日")
 """《遂宁日报》2025年11月29日03版: the newspaper and edition a feature was printed in."""
+
+
+PAGE_DATELINE_RE = re.compile(r"(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日\s*(?:星期|周)[一二三四五六日天]")
+"""浙江法制报 平安巷 00004 … 2021年03月26日 星期五: a newspaper page's dateline (under the text or above it)."""
+SENTENCE_MARK_RE = re.compile(r"[,，。;；!！?？]")
 
 
 def _edition_date(lines: list[str]) -> str | None:

@@ -513,3 +513,16 @@ def test_comment_and_view_counters_under_the_body_are_not_text(counter: str) -> 
     got = parse_text(page)
     assert counter not in got.text
     assert "全区受理行政复议案件120件。" in got.text and "共受理评论2件。" in got.text
+
+
+def test_text_newspaper_page_dateline_under_the_text_dates_it_and_is_not_body() -> None:
+    got = parse_text("某某法制报 数字报纸\n00004版:平安巷\n多举措推进 区域治理现代化\n  通讯员 陈某\n"
+                     "  本报讯 2020年以来,某区司法局深入推进诉源治理,化解纠纷2837起。\n"
+                     "某某法制报 平安巷 00004 多举措推进 区域治理现代化 2021-03-26 2 2021年03月26日 星期五\n")
+    assert got.published == "2021-03-26"
+    assert "星期五" not in got.text and "化解纠纷2837起" in got.text
+
+
+def test_text_meeting_date_with_weekday_in_a_sentence_is_not_the_dateline() -> None:
+    got = parse_text("某区召开法治讲座\n2023年3月15日(星期三),某区司法局召开会议,部署全年工作。")
+    assert "2023年3月15日(星期三)" in got.text
