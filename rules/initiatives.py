@@ -5,7 +5,7 @@
 [('滨州市优化营商环境条例', 'document'), ('泉惠企', 'program')]
 
 * document: a 《title》 with an issuing verb before it (出台, 印发, 制定…; titles chained after it
-  count too) or after it (印发实施), or whose name holds the region's place name. National laws
+  count too) or after it (印发实施), or whose name holds the region's place name (or 我县, 本市). National laws
   (…法 but not …办法), 《民法典》 and 中华人民共和国… titles never count.
 * program: a “name” or 「name」 followed by a programme noun (机制, 品牌, 平台…) or after a
   launching verb (打造, 推行…), unless it is a national slogan (``data/slogans.yaml``), an honour or a
@@ -115,11 +115,12 @@ def _place(region: str | None) -> str | None:
 def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
     place = _place(region)
     chain = tuple(section("documents")["chain_separators"])
+    own_words = section("documents")["own_words"]
     out, last_end = [], -10
     for m in TITLE.finditer(norm):
         name = repair_years(text[m.start(1):m.end(1)].strip())
         chained = last_end >= 0 and (m.start() == last_end or norm[last_end:m.start()].strip() in chain)
-        local = bool(place and place in name)
+        local = bool(place and place in name) or any(w in name for w in own_words)
         issued = (chained or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
                   or _own(norm, m.start(), region))
         last_end = m.end() if issued else -10
@@ -213,7 +214,10 @@ def _launched(norm: str, a: int, b: int, chain_end: int = -1) -> bool:
     if chain_end >= 0 and (norm.startswith("等", chain_end) or ITEM_COUNT.match(norm, chain_end)):
         if _noun_within(norm, chain_end, r["chain_window"]):
             return True
-    before = norm[clause_start(norm, a):a]
+    start = clause_start(norm, a)
+    if not norm[start:a].strip() and norm.startswith(tuple(r["subject_works"]), b):
+        return True  # “无证明城市”建设全面推进: the clause is about it
+    before = norm[start:a]
     before = before[max(before.rfind("”"), before.rfind("」"), before.rfind('"')) + 1:]
     return any(v in before for v in r["verbs"])
 
