@@ -177,6 +177,8 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
     before = norm[clause[0]:num.start]
     if before.endswith(_words("requirement_words")):
         return True
+    if before.endswith("届") and SESSION.match(norm, num.start):
+        return True  # 市委六届五次、六次全会: the plenary sessions of a congress
     after = norm[end:clause[1]]
     if _label_end_re().match(after):
         return True
@@ -187,6 +189,8 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
     return POOL_END.search(after, 0, POOL_WINDOW) is not None and bool(_pool_start_re().search(before))
 
 
+SESSION = re.compile(r"[一二三四五六七八九十]+次(?:、[一二三四五六七八九十]+次)*(?:全会|全体|会议|党代会)")
+"""五次、六次全会 after 届: sessions, not a count."""
 EACH_AT_LEAST = re.compile(r"至少[\u4e00-\u9fff]{1,2}$")
 """…至少有 / 至少配备 right before the number (a requirement only with 每 in the clause)."""
 DAY_OF_MONTH = re.compile(r"[0-9]{1,2}月[0-9]{1,2}日[^。;\n0-9]{0,20}[至到]$")

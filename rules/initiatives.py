@@ -126,7 +126,23 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
         last_end = m.end() if issued else -10
         if (local or issued) and not is_national(name) and not _foreign(name, place):
             out.append(Initiative(name, "document", evidence(text, norm, m.start(), m.end())))
+            out.extend(_launched_by(text, norm, m.start(1), m.end(1)))
     return out
+
+
+INNER_QUOTE = re.compile(r"(?<=开展|推行|实施|推进|创建)“([^“”]{2,20})”(?=工作|活动|行动|试点|专项)")
+"""《关于开展“政商沙龙”工作的实施方案》: the quote a document launches (开展…工作); a quote merely qualifying
+the title (《…“两述两考”学法用法工作方案》) is the document's, not a programme of its own."""
+
+
+def _launched_by(text: str, norm: str, a: int, b: int) -> list[Initiative]:
+    """The programmes this government's document (title between ``a`` and ``b``) sets up."""
+    found = []
+    for m in INNER_QUOTE.finditer(norm, a, b):
+        name = text[m.start(1):m.end(1)].strip()
+        if not _slogan(name) and HAN.search(name):
+            found.append(Initiative(name, "program", evidence(text, norm, m.start(), m.end())))
+    return found
 
 
 def _honour(norm: str, a: int, name: str) -> bool:
@@ -209,7 +225,7 @@ def _launched(norm: str, a: int, b: int, chain_end: int = -1) -> bool:
     r = section("programs")
     if norm[a + 1:b - 1].endswith(tuple(r["nouns"])) or norm.startswith(tuple(r["recognised"]), b):
         return True
-    if _noun_within(norm, b, r["noun_window"]):
+    if _noun_within(norm, b, r["noun_window"]) or b - a >= 6 and COUNTED_AFTER.match(norm, b):
         return True
     if chain_end >= 0 and (norm.startswith("等", chain_end) or ITEM_COUNT.match(norm, chain_end)):
         if _noun_within(norm, chain_end, r["chain_window"]):
@@ -220,6 +236,17 @@ def _launched(norm: str, a: int, b: int, chain_end: int = -1) -> bool:
     before = norm[start:a]
     before = before[max(before.rfind("”"), before.rfind("」"), before.rfind('"')) + 1:]
     return any(v in before for v in r["verbs"])
+
+
+COUNTED_AFTER = re.compile(r"[\u4e00-\u9fff]{1,6}?[0-9]+(?:\.[0-9]+)?[万]?(?:场次|人次|场|次|期|家|件)")
+"""“法安白云”普法直播177场: a quote (of four characters or more) whose activities are counted right after
+it names them."""
+
+COUNTED_METHOD = re.compile(r"[一二两三四五六七八九十多]+[维步级色位心化元方种][\u4e00-\u9fff]{0,4}?(?:工作法|模式|机制|体系)")
+"""四维工作法, 三级联动机制 right after a quote: part of the method's name (“加减乘除”四维工作法)."""
+
+FRESH = re.compile(r"新[\u4e00-\u9fff]{1,2}")
+"""“新格局”, “新引擎”: a description of progress, not a name (打造调解“新格局”)."""
 
 
 PACKAGE = re.compile(r"[\u4e00-\u9fff]{2,12}(?:[0-9]{1,3}|[一二三四五六七八九十]{1,3})条")
@@ -246,7 +273,10 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         if _slogan(quoted) and not GENERIC_NAME.match(quoted):  # 政务服务“一网通办”: still the slogan
             continue
         name = _completed(text, norm, a, quoted)
-        if not (r["min_len"] <= len(name) <= r["max_len"]) or not HAN.search(name):
+        counted = COUNTED_METHOD.match(norm, b)
+        if counted:  # “加减乘除”四维工作法: the method is named with its count
+            name += text[b:counted.end()]
+        if not (r["min_len"] <= len(name) <= r["max_len"]) or not HAN.search(name) or FRESH.fullmatch(name):
             continue
         if (QUOTED_LABEL.fullmatch(norm[a:b]) or SET_OF_PARTS.match(name) or _slogan(name) or _honour(norm, a, name)
                 or generic_body(name) and not _noun_within(norm, b, r["noun_window"])  # “调解中心” (not “…中心”品牌)

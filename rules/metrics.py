@@ -17,7 +17,7 @@ import re
 from rules import indicator as ind
 from rules.hits import Hit, clause_hits, first_place_re, units
 from rules.listing import expand
-from rules.numbers import Number, find_numbers, normalize
+from rules.numbers import Number, find_numbers, normalize, parse_chinese
 from rules.records import Metric
 from rules.tables import load, longest_first
 from rules.text import NAME_QUOTES, body_end, clauses_and_sentences, clip, inside, quoted_spans, sentences, spans_of
@@ -60,7 +60,31 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
             sent_cls = cls[bisect.bisect_left(cl_starts, sent[0]):bisect.bisect_left(cl_starts, sent[1])]
             sent_periods = periods[bisect.bisect_left(p_starts, sent[0]):bisect.bisect_left(p_starts, sent[1])]
             out.extend(_sentence(text, norm, sent, sent_cls, nums[a:b], protected, published, period, sent_periods))
+    if "个100%" in body:
+        out.extend(_all_full(text, body, cls, period))
     return _dedupe(out)
+
+
+ALL_FULL = re.compile(r"[“\"]?([两三四五六七八九十])个100%[”\"]?")
+"""认领率、发布率、签章率“三个100%”: every item of the list before it at 100%."""
+
+
+def _all_full(text: str, body: str, cls: list[tuple[int, int]], period: str | None) -> list[Metric]:
+    out: list[Metric] = []
+    starts = [a for a, _ in cls]
+    for m in ALL_FULL.finditer(body):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k < 0:
+            continue
+        head = body[cls[k][0]:m.start()]
+        names = ind.items(ind.clean(head))
+        if len(names) != int(parse_chinese(m.group(1))) or not all(len(n) >= 2 for n in names):
+            continue
+        a, b = clip(cls[k][0], m.end(), m.start(), m.end())
+        out.extend(Metric(indicator=ind.name(name, "") or name, value=100.0, unit="%", kind="rate",
+                          text=text[a:b].strip(), period=period)
+                   for name in names)
+    return out
 
 
 def _sentence(text: str, norm: str, sent: tuple[int, int], cls: list[tuple[int, int]], nums: list[Number],

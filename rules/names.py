@@ -28,8 +28,9 @@ DIGIT = re.compile(r"[0-9]")
 NOT_A_NAME_START = re.compile(r"[一二两三四五六七八九十0-9以在对为于的了]")
 
 
-DEMONSTRATIVE = re.compile(r"[这该此其](?:一|个|项|种|套)?|本(?:一|个|项|种|套)")
-"""这一平台, 该项制度, 本套体系: a phrase pointing back at a name, not one (本溪市… is a name)."""
+DEMONSTRATIVE = re.compile(r"[这该此其](?:一|个|项|种|套)?|本(?:一|个|项|种|套)|[我本](?:市|区|县|州|旗)")
+"""这一平台, 该项制度, 本套体系, 我市专项行动: a phrase pointing back at a name, or at this government's
+work in general, not one (本溪市… is a name)."""
 
 
 CLAUSE_MARK = CLAUSE_END
