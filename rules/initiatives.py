@@ -242,7 +242,8 @@ COUNTED_AFTER = re.compile(r"[\u4e00-\u9fff]{1,6}?[0-9]+(?:\.[0-9]+)?[万]?(?:�
 """“法安白云”普法直播177场: a quote (of four characters or more) whose activities are counted right after
 it names them."""
 
-COUNTED_METHOD = re.compile(r"[一二两三四五六七八九十多]+[维步级色位心化元方种][\u4e00-\u9fff]{0,4}?(?:工作法|模式|机制|体系)")
+COUNTED_METHOD = re.compile(r"[一二两三四五六七八九十多]+[维步级色位心化元方种]"
+                            r"[\u4e00-\u9fff]{0,4}?(?:工作法|模式|机制|体系)")
 """四维工作法, 三级联动机制 right after a quote: part of the method's name (“加减乘除”四维工作法)."""
 
 FRESH = re.compile(r"新[\u4e00-\u9fff]{1,2}")
