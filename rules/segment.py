@@ -98,9 +98,12 @@ def _cut(s: str) -> list[tuple[str, str]]:
         for k in range(n - 1, -1, -1):
             top = None
             i, frag = k, blk[k]
-            while i < n and frag in freq:
-                if freq[frag]:
-                    v = math.log(freq[frag]) - logtotal + value[i + 1]
+            while i < n:
+                f = freq.get(frag)
+                if f is None:
+                    break
+                if f:
+                    v = math.log(f) - logtotal + value[i + 1]
                     if top is None or v >= top:  # max over (value, end): a tie goes to the later end
                         top, best[k] = v, i
                 i += 1
