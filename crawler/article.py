@@ -251,7 +251,7 @@ def parse_text(text: str, *, url: str = "") -> Article:
     if cjk_count(body) == 0:
         raise EmptyPage(url or "<text>", "no body text")
     published = (find_published(parse_html(""), header, url) or _loose_date(header[1:]) or _updated(header)
-                 or _edition_date(lines[:max(0, at)]) or next(map(parse_date, datelines), None))
+                 or _edition_date(lines[:max(0, at)]) or next(filter(None, map(parse_date, datelines)), None))
     return Article(url=url, title=title, text=body, published=published, source=find_source(header))
 
 
@@ -343,8 +343,9 @@ EDITION_RE = re.compile(r"^《[^《》]{2,16}》\s*(?:19|20)[0-9]{2}年[0-9]{1,2
 """《遂宁日报》2025年11月29日03版: the newspaper and edition a feature was printed in."""
 
 
-PAGE_DATELINE_RE = re.compile(r"(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日\s*(?:星期|周)[一二三四五六日天]")
-"""浙江法制报 平安巷 00004 … 2021年03月26日 星期五: a newspaper page's dateline (under the text or above it)."""
+PAGE_DATELINE_RE = re.compile(r"(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日\s*(?:星期|周)[一二三四五六日天]\s*$")
+"""浙江法制报 平安巷 00004 … 2021年03月26日 星期五: a newspaper page's dateline (under the text or above it),
+the weekday ending the line (not 2024年5月20日星期一上午9:00在…召开推进会)."""
 SENTENCE_MARK_RE = re.compile(r"[,，。;；!！?？]")
 
 

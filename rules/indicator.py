@@ -148,6 +148,19 @@ def _cut(s: str) -> str:
     return strip_lead("".join(toks)) or "".join(toks)
 
 
+def _noun_head(s: str) -> str:
+    """What ``s`` opens with, to a position word, particle or mark, less a verb right before it: 培训结束后 →
+    培训 (the campaign, not what followed it); 法治建设综合性督察 stays whole."""
+    head: list[tuple[str, str]] = []
+    for w, flag in words(s):
+        if flag[:1] in ("f", "u", "p", "x"):
+            if head and head[-1][1] == "v" and len(head) > 1:
+                head.pop()
+            break
+        head.append((w, flag))
+    return "".join(w for w, _ in head)
+
+
 LASTING = "为期"
 DURATION = "时长"
 
@@ -158,7 +171,8 @@ def name(pre: str, post: str, previous: str | None = None) -> str:
     toks = words(base)
     after = _head(post).strip("()")  # (2023年为867件): a lone bracket names nothing
     if base.endswith(LASTING) and after:  # 开展为期两周的综合性督察: how long the 督察 lasted
-        return strip_trail(_cut(after)) + DURATION
+        lasted = _noun_head(after)
+        return strip_trail(_cut(lasted)) + DURATION if lasted else ""
     if after and (not base or not has_noun(base) or (toks and toks[-1][1] == "v" and has_noun(after))):
         base = base + after
     if previous and (_bare(base) or is_share(base)):

@@ -78,7 +78,11 @@ def _issued_before(norm: str, start: int) -> bool:
     if not hits:
         return False
     before = norm[max(clause_start(norm, start), a + max(hits) - 10):a + max(hits)]
-    return not any(actor in before for actor in r["other_actors"])
+    # 省出台的“惠企十条”, 国家出台: a higher level right before the verb issued it
+    return not any(actor in before for actor in r["other_actors"]) and not before.endswith(HIGHER_LEVELS)
+
+
+HIGHER_LEVELS = ("省", "省级", "上级", "国家", "中央")
 
 
 def _own(norm: str, start: int, region: str | None) -> bool:
@@ -94,6 +98,16 @@ def _issued_after(norm: str, start: int, end: int) -> bool:
     tail = norm[end:end + 16].lstrip("已经于近日")
     before = norm[clause_start(norm, start):start]
     return tail.startswith(tuple(r["after_verbs"])) and not any(a in before for a in r["other_actors"])
+
+
+def _own_voice(name: str, own_words: list[str]) -> bool:
+    """《2024年我县依法治县工作要点》, 《我市…办法》: 我县/本市 opening the title or right after its year (not the
+    本市 inside 资本市场)."""
+    body = YEAR_HEAD.sub("", name, count=1)
+    return body.startswith(tuple(own_words))
+
+
+YEAR_HEAD = re.compile(r"^(?:19|20)[0-9]{2}(?:[-—~至](?:19|20)?[0-9]{2})?年度?")
 
 
 def _foreign(name: str, place: str | None) -> bool:
@@ -120,7 +134,7 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
     for m in TITLE.finditer(norm):
         name = repair_years(text[m.start(1):m.end(1)].strip())
         chained = last_end >= 0 and (m.start() == last_end or norm[last_end:m.start()].strip() in chain)
-        local = bool(place and place in name) or any(w in name for w in own_words)
+        local = bool(place and place in name) or _own_voice(name, own_words)
         issued = (chained or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
                   or _own(norm, m.start(), region))
         last_end = m.end() if issued else -10
@@ -140,7 +154,7 @@ def _launched_by(text: str, norm: str, a: int, b: int) -> list[Initiative]:
     found = []
     for m in INNER_QUOTE.finditer(norm, a, b):
         name = text[m.start(1):m.end(1)].strip()
-        if not _slogan(name) and HAN.search(name):
+        if not _slogan(name) and HAN.search(name) and not name.endswith(tuple(section("programs")["honour_suffixes"])):
             found.append(Initiative(name, "program", evidence(text, norm, m.start(), m.end())))
     return found
 
@@ -238,16 +252,18 @@ def _launched(norm: str, a: int, b: int, chain_end: int = -1) -> bool:
     return any(v in before for v in r["verbs"])
 
 
-COUNTED_AFTER = re.compile(r"[\u4e00-\u9fff]{1,6}?[0-9]+(?:\.[0-9]+)?[万]?(?:场次|人次|场|次|期|家|件)")
-"""“法安白云”普法直播177场: a quote (of four characters or more) whose activities are counted right after
-it names them."""
+COUNTED_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:直播|宣传|宣讲|巡讲|讲座|讲堂|课堂|培训|活动|展演|义诊)"
+                           r"[0-9]+(?:\.[0-9]+)?[万]?(?:场次|人次|场|次|期)")
+"""“法安白云”普法直播177场: a quote (of four characters or more) whose activities (直播, 宣讲…) are counted
+right after it names them (not what a count is of: “僵尸企业”出清38家)."""
 
 COUNTED_METHOD = re.compile(r"[一二两三四五六七八九十多]+[维步级色位心化元方种]"
                             r"[\u4e00-\u9fff]{0,4}?(?:工作法|模式|机制|体系)")
 """四维工作法, 三级联动机制 right after a quote: part of the method's name (“加减乘除”四维工作法)."""
 
 FRESH = re.compile(r"新[\u4e00-\u9fff]{1,2}")
-"""“新格局”, “新引擎”: a description of progress, not a name (打造调解“新格局”)."""
+"""“新格局”, “新引擎”: a description of progress, not a name (打造调解“新格局”), unless a programme noun
+follows (“新枫桥”调解品牌)."""
 
 
 PACKAGE = re.compile(r"[\u4e00-\u9fff]{2,12}(?:[0-9]{1,3}|[一二三四五六七八九十]{1,3})条")
@@ -277,7 +293,8 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         counted = COUNTED_METHOD.match(norm, b)
         if counted:  # “加减乘除”四维工作法: the method is named with its count
             name += text[b:counted.end()]
-        if not (r["min_len"] <= len(name) <= r["max_len"]) or not HAN.search(name) or FRESH.fullmatch(name):
+        if (not (r["min_len"] <= len(name) <= r["max_len"]) or not HAN.search(name)
+                or FRESH.fullmatch(name) and not _noun_within(norm, b, r["noun_window"])):
             continue
         if (QUOTED_LABEL.fullmatch(norm[a:b]) or SET_OF_PARTS.match(name) or _slogan(name) or _honour(norm, a, name)
                 or generic_body(name) and not _noun_within(norm, b, r["noun_window"])  # “调解中心” (not “…中心”品牌)

@@ -53,6 +53,7 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
                else [(m.start(), m.end(), m.group(0)) for m in ind.period_re().finditer(body)])
     p_starts = [a for a, _, _ in periods]
     plans = plan_sections(body)
+    all_full = "个100%" in body
     out: list[Metric] = []
     for sent in sents:
         a, b = bisect.bisect_left(starts, sent[0]), bisect.bisect_left(starts, sent[1])
@@ -60,8 +61,8 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
             sent_cls = cls[bisect.bisect_left(cl_starts, sent[0]):bisect.bisect_left(cl_starts, sent[1])]
             sent_periods = periods[bisect.bisect_left(p_starts, sent[0]):bisect.bisect_left(p_starts, sent[1])]
             out.extend(_sentence(text, norm, sent, sent_cls, nums[a:b], protected, published, period, sent_periods))
-    if "个100%" in body:
-        out.extend(_all_full(text, body, cls, period))
+            if all_full and ALL_FULL.search(norm, *sent):
+                out.extend(_all_full(text, norm, sent_cls, period, sent, sent_periods))
     return _dedupe(out)
 
 
@@ -69,21 +70,23 @@ ALL_FULL = re.compile(r"[“\"]?([两三四五六七八九十])个100%[”\"]?")
 """认领率、发布率、签章率“三个100%”: every item of the list before it at 100%."""
 
 
-def _all_full(text: str, body: str, cls: list[tuple[int, int]], period: str | None) -> list[Metric]:
+def _all_full(text: str, norm: str, cls: list[tuple[int, int]], period: str | None, sent: tuple[int, int],
+              periods: list[tuple[int, int, str]]) -> list[Metric]:
+    """The rates of the sentence's “N个100%” lists (targets and plans never reach here: see is_plan)."""
     out: list[Metric] = []
     starts = [a for a, _ in cls]
-    for m in ALL_FULL.finditer(body):
+    for m in ALL_FULL.finditer(norm, *sent):
         k = bisect.bisect_right(starts, m.start()) - 1
         if k < 0:
             continue
-        head = body[cls[k][0]:m.start()]
-        names = ind.items(ind.clean(head))
+        names = ind.items(ind.clean(norm[cls[k][0]:m.start()]))
         if len(names) != int(parse_chinese(m.group(1))) or not all(len(n) >= 2 for n in names):
             continue
         a, b = clip(cls[k][0], m.end(), m.start(), m.end())
-        out.extend(Metric(indicator=ind.name(name, "") or name, value=100.0, unit="%", kind="rate",
-                          text=text[a:b].strip(), period=period)
-                   for name in names)
+        when = _last_period(norm, sent, m.start(), period, periods)
+        for n in names:  # 实现行政执法公示率、…: the verb opening the list is not the first rate's name
+            out.append(Metric(indicator=ind._object(n) or n, value=100.0, unit="%", kind="rate",
+                              text=text[a:b].strip(), period=when))
     return out
 
 

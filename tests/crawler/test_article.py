@@ -526,3 +526,10 @@ def test_text_newspaper_page_dateline_under_the_text_dates_it_and_is_not_body() 
 def test_text_meeting_date_with_weekday_in_a_sentence_is_not_the_dateline() -> None:
     got = parse_text("某区召开法治讲座\n2023年3月15日(星期三),某区司法局召开会议,部署全年工作。")
     assert "2023年3月15日(星期三)" in got.text
+
+
+def test_text_schedule_line_with_a_weekday_stays_in_the_body() -> None:
+    got = parse_text("某区召开法治讲座\n2024-05-18\n区司法局部署全年工作。\n"
+                     "2024年5月20日星期一上午9:00在区政府三楼会议室召开推进会\n")
+    assert "2024年5月20日星期一上午9:00在区政府三楼会议室召开推进会" in got.text
+    assert got.published == "2024-05-18"
