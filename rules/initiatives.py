@@ -22,9 +22,10 @@ from rules.models import QUOTED_LABEL, models
 from rules.names import HAN, PUNCT, clause_start, evidence, section
 from rules.numbers import normalize
 from rules.records import Initiative
+from rules.segment import words
 from rules.tables import load
 from rules.text import NAME_QUOTES, body_end, quoted_spans, repair_years
-from rules.unquoted import bare_programs, generic_body, recognised_programs
+from rules.unquoted import bare_programs, generic_body, novel_programs, recognised_programs
 
 KEY_DROPS = re.compile(r"[《》“”\"'「」\s()()、·]")
 
@@ -130,6 +131,7 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
     place = _place(region)
     chain = tuple(section("documents")["chain_separators"])
     own_words = section("documents")["own_words"]
+    back_refs = frozenset(section("documents")["back_references"])
     out, last_end = [], -10
     for m in TITLE.finditer(norm):
         name = repair_years(text[m.start(1):m.end(1)].strip())
@@ -138,13 +140,14 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
         issued = (chained or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
                   or _own(norm, m.start(), region))
         last_end = m.end() if issued else -10
-        if (local or issued) and not is_national(name) and not _foreign(name, place):
+        if (local or issued) and not is_national(name) and not _foreign(name, place) and name not in back_refs:
             out.append(Initiative(name, "document", evidence(text, norm, m.start(), m.end())))
             out.extend(_launched_by(text, norm, m.start(1), m.end(1)))
     return out
 
 
-INNER_QUOTE = re.compile(r"(?<=开展|推行|实施|推进|创建)“([^“”]{2,20})”(?=工作|活动|行动|试点|专项)")
+INNER_QUOTE = re.compile(r"(?<=开展|推行|实施|推进|创建)“([^“”]{2,20})”"
+                         r"(?=(?:[一二三四五六七八九十两]+年)?(?:工作|活动|行动|试点|专项))")
 """《关于开展“政商沙龙”工作的实施方案》: the quote a document launches (开展…工作); a quote merely qualifying
 the title (《…“两述两考”学法用法工作方案》) is the document's, not a programme of its own."""
 
@@ -204,9 +207,14 @@ def _slogan(name: str) -> bool:
 
 
 def _description(name: str) -> bool:
-    """“调度、督导、考核”: a list of bare two-character verbs describes work, it names nothing."""
+    """“调度、督导、考核”: a list of bare two-character verbs describes work, it names nothing; nor does a task
+    (“全面提升法治政府建设水平”) or a quotation (“建设覆盖城乡的现代公共法律服务体系”: a verb, then 的)."""
     parts = name.split("、")
-    return len(parts) >= 3 and all(len(p) <= 2 for p in parts)
+    if len(parts) >= 3 and all(len(p) <= 2 for p in parts):
+        return True
+    if len(name) >= 6 and name.startswith(tuple(section("programs")["task_openings"])):
+        return True
+    return "的" in name and len(name) >= 8 and bool(words(name)) and words(name)[0][1].startswith("v")
 
 
 def _ways(name: str) -> bool:
@@ -283,6 +291,8 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         if _rhetorical(norm, a, b):
             continue
         quoted = text[a + 1:b - 1].strip()
+        if len(quoted) <= 2 and norm[a - 1:a] in ("一", "件"):  # 一件“事”和一“事件”改革: part of a phrase
+            continue
         if PACKAGE.fullmatch(quoted):
             if _issued_before(norm, chain_start):  # the verb before the run: 出台“惠企35条”“稳经济33条”
                 out.append(Initiative(quoted, "document", evidence(text, norm, a, b)))
@@ -339,4 +349,5 @@ def find_initiatives(text: str, *, region: str | None = None) -> list[Initiative
     found, in_models = models(text, norm, region)
     quotes = [q for q in spans if not any(a <= q[0] < b for a, b in in_models)] if in_models else spans
     found = documents(text, norm, region) + found + programs(text, norm, quotes)
-    return _dedupe(found + bare_programs(text, norm, spans) + recognised_programs(text, norm, spans))
+    return _dedupe(found + bare_programs(text, norm, spans) + recognised_programs(text, norm, spans)
+                   + novel_programs(text, norm, spans))

@@ -82,6 +82,43 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
     return out
 
 
+def novel_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
+    """在江西首创行政机关负责人参加行政复议听证制度, 率先创办“…”栏目: what a first made, to the end of its
+    phrase (a rule, system or column too, not only a body)."""
+    r = section("bare_programs")
+    out = []
+    for m in _verbs_re("|".join(longest_first(r["novel_verbs"]))).finditer(norm):
+        if inside(spans, m.start()):
+            continue
+        end = CLAUSE_MARK.search(norm, m.end())
+        phrase = norm[m.end():end.start() if end else len(norm)]
+        found = _novel_re().match(phrase)
+        if found is None or norm[m.end()] in NAME_QUOTES_OPEN:  # a quoted name is :mod:`initiatives`'s
+            continue
+        name = found.group(0)
+        if _novel_name(name, r):
+            a = m.end()
+            out.append(Initiative(text[a:a + len(name)], "program", evidence(text, norm, m.start(), a + len(name))))
+    return out
+
+
+NAME_QUOTES_OPEN = "“「\"《"
+
+
+@functools.cache
+def _novel_re() -> re.Pattern[str]:
+    ends = "|".join(longest_first(section("bare_programs")["novel_suffixes"]))
+    return re.compile(rf"[\u4e00-\u9fff()]{{4,24}}?(?:{ends})(?![\u4e00-\u9fff])")
+
+
+def _novel_name(name: str, r: dict) -> bool:
+    plain = name.replace("(", "").replace(")", "")
+    return (not PUNCT.search(plain) and not NOT_A_NAME_START.match(name) and not DIGIT.search(name)
+            and not name.startswith(tuple(r["novel_not_start"]))
+            and not DEMONSTRATIVE.match(name) and not any(w in name for w in r["not_inside"])
+            and "的" not in name and not generic_body(name) and not name.endswith(tuple(r["standard_bodies"])))
+
+
 def generic_body(name: str) -> bool:
     """群众诉求调解服务中心: a kind of body (data: generic_bodies) after nothing but generic words."""
     return _generic_body_re().fullmatch(name) is not None
@@ -105,7 +142,7 @@ def _bare_name(name: str, r: dict) -> bool:
     plain = name.replace("(", "").replace(")", "")
     return (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(plain) and not NOT_A_NAME_START.match(name)
             and not DIGIT.search(name)  # 定编6人事业单位…中心: a count runs into the phrase
-            and not DEMONSTRATIVE.match(name)
+            and not DEMONSTRATIVE.match(name) and not any(w in name for w in r["not_inside"])
             and ("的" not in name or _proper(name)) and not name.endswith(tuple(r["standard_bodies"]))
             and not generic_body(name)
             and (name.endswith(tuple(r["suffixes"])) or _proper(name)))
