@@ -179,6 +179,8 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
         return True
     if before.endswith("届") and SESSION.match(norm, num.start):
         return True  # 市委六届五次、六次全会: the plenary sessions of a congress
+    if HONOUR_LIST.search(before) and _honour_list_re().search(before):
+        return True  # 入选司法部首批全国十个立法联系点: the size of the honour's list
     after = norm[end:clause[1]]
     if _label_end_re().match(after):
         return True
@@ -187,6 +189,16 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
     if "至少" in before[-4:] and "每" in before and EACH_AT_LEAST.search(before):
         return True  # 每个村至少有1处 (but 全县至少有30个村建成… is a fact)
     return POOL_END.search(after, 0, POOL_WINDOW) is not None and bool(_pool_start_re().search(before))
+
+
+HONOUR_LIST = re.compile(r"(?:首批|第[一二三四五六七八九十]+批|全国|全省|全市)$")
+"""…首批全国 right before the number of an honour's list."""
+
+
+@functools.cache
+def _honour_list_re() -> re.Pattern[str]:
+    verbs = "|".join(load("markers")["honour_list_verbs"])
+    return re.compile(rf"(?:{verbs})[^,;。]{{0,12}}$")
 
 
 SESSION = re.compile(r"[一二三四五六七八九十]+次(?:、[一二三四五六七八九十]+次)*(?:全会|全体|会议|党代会)")

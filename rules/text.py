@@ -114,7 +114,7 @@ def body_end(norm: str) -> int:
 @functools.cache
 def _tail_re() -> re.Pattern[str]:
     words = "|".join(map(re.escape, load("markers")["tail_markers"]))
-    return re.compile(rf"(?m)^[\s\-·•]*(?:{words})")
+    return re.compile(rf"(?m)^[\s\-·•\[【]*(?:{words})")
 
 
 GLUED_YEARS = re.compile(r"(?<![0-9])((?:19|20)[0-9][0-9])((?:19|20)[0-9][0-9])(?=年|\))")
