@@ -53,11 +53,12 @@ def find_metrics(text: str, *, published: str | None = None, period: str | None 
                else [(m.start(), m.end(), m.group(0)) for m in ind.period_re().finditer(body)])
     p_starts = [a for a, _, _ in periods]
     plans = plan_sections(body)
+    may_plan, may_case = _plan_words().search(body) is not None, "某" in body
     all_full = "个100%" in body
     out: list[Metric] = []
     for sent in sents:
         a, b = bisect.bisect_left(starts, sent[0]), bisect.bisect_left(starts, sent[1])
-        if a < b and not is_plan(norm, sent, plans):  # a sentence without a numeral has no metric
+        if a < b and not is_plan(norm, sent, plans, may_plan, may_case):  # a sentence without a numeral has none
             sent_cls = cls[bisect.bisect_left(cl_starts, sent[0]):bisect.bisect_left(cl_starts, sent[1])]
             sent_periods = periods[bisect.bisect_left(p_starts, sent[0]):bisect.bisect_left(p_starts, sent[1])]
             out.extend(_sentence(text, norm, sent, sent_cls, nums[a:b], protected, published, period, sent_periods))
@@ -165,8 +166,10 @@ def context_spans(norm: str) -> list[tuple[int, int]]:
     first comma; and the gloss of a model's label: “1+3+10”(搭建1个平台,组建3大团队,开展10项服务)."""
     if "(" not in norm:
         return []
-    spans = [m.span() for m in _context_re().finditer(norm)] + [m.span() for m in LABEL_GLOSS.finditer(norm)
-                                                                if _glosses(norm, m)]
+    spans = [m.span() for m in _context_re().finditer(norm)]
+    if "”(" in norm or '"(' in norm or "」(" in norm:
+        spans += [m.span() for m in LABEL_GLOSS.finditer(norm) if LABEL_END.match(norm, m.start() - 2)
+                  and _glosses(norm, m)]
     return sorted(spans)
 
 
@@ -181,7 +184,10 @@ def _glosses(norm: str, m: re.Match[str]) -> bool:
 DIGITS = re.compile(r"[0-9]+")
 
 
-LABEL_GLOSS = re.compile(r"(?<=[0-9NX][”\"」])\([^()\n]{0,80}\)")
+LABEL_GLOSS = re.compile(r"\([^()\n]{0,80}\)")
+LABEL_END = re.compile(r"[0-9NX][”\"」]")
+"""A label's quote closing right before the gloss: “1+3+10”(…). (Checked behind each parenthesis: a pattern
+opening with the lookbehind would be tried at every character.)"""
 
 
 @functools.cache
@@ -201,11 +207,13 @@ def plan_sections(norm: str) -> list[tuple[int, int]]:
     return spans
 
 
-def is_plan(norm: str, sent: tuple[int, int], plans: list[tuple[int, int]]) -> bool:
+def is_plan(norm: str, sent: tuple[int, int], plans: list[tuple[int, int]], may_plan: bool = True,
+            may_case: bool = True) -> bool:
     """A target (力争…保持在10%以上), a sentence inside a plan section, or one telling a case (叶某因排放
-    鱼塘水淹没了邻居钱某的4亩瓜菜): none reports this government's figures."""
-    return (any(a <= sent[0] < b for a, b in plans) or _planned(norm, sent)
-            or _case_party().search(norm, *sent) is not None)
+    鱼塘水淹没了邻居钱某的4亩瓜菜): none reports this government's figures. ``may_plan``/``may_case``: False
+    when the whole text holds no plan word / no 某 (the per-sentence scans are spared)."""
+    return (any(a <= sent[0] < b for a, b in plans) or may_plan and _planned(norm, sent)
+            or may_case and _case_party().search(norm, *sent) is not None)
 
 
 @functools.cache
