@@ -86,7 +86,9 @@ def novel_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[I
     """在江西首创行政机关负责人参加行政复议听证制度, 率先创办“…”栏目: what a first made, to the end of its
     phrase (a rule, system or column too, not only a body)."""
     r = section("bare_programs")
-    out = []
+    out: list[Initiative] = []
+    if not any(v in norm for v in _heads("novel_verbs")):  # most texts claim no first: spare the scan
+        return out
     for m in _verbs_re("|".join(longest_first(r["novel_verbs"]))).finditer(norm):
         if inside(spans, m.start()):
             continue
@@ -151,13 +153,22 @@ def _bare_name(name: str, r: dict) -> bool:
 def recognised_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
     """事前信用承诺监管平台荣获全国信用优秀案例: an unquoted platform or mechanism opening its clause, named
     by a recognition right after it (found from the recognition back: such words are rare)."""
-    out = []
+    out: list[Initiative] = []
+    if not any(v in norm for v in _heads("recognised")):
+        return out
     for m in _recognition_re().finditer(norm):
         a = clause_start(norm, m.start())
         name = _recognised_name_re().fullmatch(norm, a, m.start())
         if name and not inside(spans, a) and not NOT_A_NAME_START.match(norm, a) and not DEMONSTRATIVE.match(norm, a):
             out.append(Initiative(text[a:m.start()], "program", evidence(text, norm, a, m.start())))
     return out
+
+
+@functools.cache
+def _heads(key: str) -> tuple[str, ...]:
+    """The two-character openings of the words of ``bare_programs[key]``: one of them is in any text that
+    holds one of the words (a few substring tests, where a scan of the alternation tries every character)."""
+    return tuple(dict.fromkeys(w[:2] for w in section("bare_programs")[key]))
 
 
 @functools.cache
