@@ -306,6 +306,7 @@ def _salutation(line: str) -> bool:
 def _headline(line: str) -> bool:
     flat = collapse_ws(line)
     return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!", ":", ":"))
+            and not SECTION_HEAD_RE.match(flat)  # 一、坚持高位引领: a section of the body
             and not EDITION_RE.match(flat) and not INFO_LABEL_RE.search(flat) and not NUMERIC_DATE_RE.search(flat)
             and not in_nav(flat) and not _disclosure(line) and not MENU_RE.fullmatch(line.strip()))
 
@@ -323,10 +324,15 @@ def _disclosure_re() -> re.Pattern[str]:
     return re.compile(rf"(?:{'|'.join(METADATA_FIELDS)})\s*[:：\s]")
 
 
+SECTION_HEAD_RE = re.compile(r"[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]")
+REPORT_OPENING_RE = re.compile(r"(?:报告|汇报|总结|介绍)如下\s*[:：]$")
+
+
 def _paragraph(line: str) -> bool:
-    """Body text: a sentence, or a line too long for a headline."""
+    """Body text: a sentence, a line too long for a headline, or a report's opening (…情况报告如下:)."""
     flat = collapse_ws(line)
-    return not in_nav(flat) and (cjk_count(flat) > 80 or flat.endswith(("。", "!", "!", "?", "?")))
+    return not in_nav(flat) and (cjk_count(flat) > 80 or flat.endswith(("。", "!", "!", "?", "?"))
+                                 or bool(REPORT_OPENING_RE.search(flat)))
 
 
 def _header_line(line: str) -> bool:

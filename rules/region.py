@@ -230,9 +230,11 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
     names another level's document), a chain like 山东省滨州市沾化区 read to its end. With none of these
     and no configured region: the place the body names most, of the level the lead speaks as (我县,
     县委 → a county)."""
-    title, lead = normalize(title or ""), SALUTATION.sub(_blank, normalize(text[:LEAD]))
+    title = normalize(title or "")
+    lead = SALUTATION.sub(_blank, OPENING_SALUTATION.sub(_blank, normalize(text[:LEAD])))
     in_title = _title_places(title)
-    lead_places = _lead_places(TITLES.sub(lambda m: " " * len(m.group(0)), lead))
+    self_named = _self_named(lead)
+    lead_places = self_named or _lead_places(TITLES.sub(lambda m: " " * len(m.group(0)), lead))
     if not in_title:  # a title naming a place only in its rule-of-law brand (“法治毕节”创建) counts with the lead
         lead_places += _brand_places(title)
     for k, cands in enumerate((in_title, places(normalize(source or "")), lead_places)):
@@ -250,6 +252,28 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
 
 def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group(0))
+
+
+OPENING_SALUTATION = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff、]{2,40}?(?:政府|委员会|人大常委会|党委|[市区县州旗]委)[:]")
+"""中共嘉兴市委、嘉兴市人民政府: 2020年,海宁市… — the addressees opening the text, on the body's own line."""
+
+SELF_NAMED = re.compile(r"现将([\u4e00-\u9fff]{2,12}?)(?:人民政府|政府|管委会)?(?:(?:19|20)[0-9]{2}年度?)?"
+                        r"[\u4e00-\u9fff、]{0,20}?(?:情况|工作)[\u4e00-\u9fff]{0,6}?(?:报告|汇报)如下")
+"""现将郑东新区2025年度法治政府建设情况报告如下: the report names who makes it."""
+
+ZONE_ENDS = ("新区", "高新区", "开发区", "经开区", "自贸区", "示范区")
+
+
+def _self_named(lead: str) -> list[str]:
+    """The reporter a report's opening formula names: a known place, or a zone (郑东新区) the gazetteer lacks."""
+    m = SELF_NAMED.search(lead)
+    if m is None:
+        return []
+    name = m.group(1)
+    found = places(name)
+    if found and found[-1] == name[-len(found[-1]):]:
+        return found[-1:]
+    return [name] if name.endswith(ZONE_ENDS) else []
 
 
 SALUTATION = re.compile(r"(?m)^[^\S\n]*[\u4e00-\u9fff]{2,30}(?:政府|委员会|人大常委会|党委|[市区县]委)[:][^\S\n]*$")
@@ -285,6 +309,9 @@ def _lead_places(lead: str) -> list[str]:
     """The places of the lead that may name the release's subject: the first one opening a clause
     (2023年,长治市司法局…; a chain like 山东省滨州市沾化区 read to its end), else all of them (the most
     specific then wins: 按照省委部署,峄城区… → 峄城区)."""
+    opening = _stem_subject(lead)  # 2023 年,邹城坚持…: the lead's first subject, named by its stem
+    if opening:
+        return opening
     chains: list[tuple[int, int]] = []
     for a, b in place_spans(lead):
         if chains and chains[-1][1] == a:
@@ -293,9 +320,22 @@ def _lead_places(lead: str) -> list[str]:
             chains.append((a, b))
     for a, b in chains:
         marks = [m.end() for m in LEAD_MARKS.finditer(lead, 0, a)]
-        if SUBJECT_HEAD.fullmatch(lead[marks[-1] if marks else 0:a].strip()):
+        if SUBJECT_HEAD.fullmatch(lead[marks[-1] if marks else 0:a].replace(" ", "")):
             return places(lead[a:b])[-1:]
     return places(lead)
+
+
+STEM_SUBJECT = re.compile(r"^\s*(?:[0-9]{4}\s*年(?:度)?|今年以来|近年来)?\s*[,:]\s*([\u4e00-\u9fff]{2,3}?)"
+                          r"(?=坚持|深入|全面|持续|扎实|聚焦|围绕|认真|以|立足|紧扣|始终)")
+"""2023 年,邹城坚持…: a city or county named by its stem alone as the lead's first subject."""
+
+
+def _stem_subject(lead: str) -> list[str]:
+    m = STEM_SUBJECT.match(lead)
+    if m is None:
+        return []
+    name = gazetteer().stems.get(m.group(1))
+    return [name] if name and segment.frequency(m.group(1)) < COMMON_WORD else []
 
 
 LED_BY = re.compile(r"在[^,;。\n]{0,40}(?:领导|指导|监督|支持)下")
