@@ -237,8 +237,11 @@ def parse_text(text: str, *, url: str = "") -> Article:
     title = collapse_title(lines[at]) if at >= 0 else ""
     lead = at + 1
     subtitles: list[str] = []  # —— 某旗法治政府建设五年综述: body text, but the date line may follow it
-    while lead < min(len(lines), at + 1 + 3 + len(subtitles)):
-        if at >= 0 and (_subtitle(lines[lead]) or _issuer(lines[lead])):
+    skipped = 0
+    while lead < min(len(lines), at + 1 + 3 + len(subtitles) + skipped):
+        if at >= 0 and (lines[lead] == lines[at] or not CJK_RE.search(lines[lead])):
+            skipped += 1  # the title printed again, a table's index number: the date may follow them
+        elif at >= 0 and (_subtitle(lines[lead]) or _issuer(lines[lead])):
             subtitles.append(lines[lead])  # 某某县人民政府 under a report's title: body (it names the place)
         elif not (_header_line(lines[lead]) or _salutation(lines[lead]) or BYLINE_RE.match(lines[lead])):
             break
@@ -251,7 +254,8 @@ def parse_text(text: str, *, url: str = "") -> Article:
     if cjk_count(body) == 0:
         raise EmptyPage(url or "<text>", "no body text")
     published = (find_published(parse_html(""), header, url) or _loose_date(header[1:]) or _updated(header)
-                 or _edition_date(lines[:max(0, at)]) or next(filter(None, map(parse_date, datelines)), None))
+                 or _edition_date(lines[:max(0, at)]) or _table_date(lines[:max(0, at)])
+                 or next(filter(None, map(parse_date, datelines)), None))
     return Article(url=url, title=title, text=body, published=published, source=find_source(header))
 
 
@@ -264,6 +268,8 @@ def _title_at(lines: list[str]) -> int:
             return i
         if _paragraph(line) or _salutation(line):
             return -1
+        if _disclosure(line) or in_nav(line):
+            continue  # the rows of a 信息公开 table and navigation: however many, the title is below them
         seen += bool(CJK_RE.search(line))  # a page's "—", "2023", "01/19" pieces do not count
         if seen >= HEADER_WINDOW:
             break
@@ -277,6 +283,7 @@ def _issuer(line: str) -> bool:
 
 ISSUER_RE = re.compile(r"(?:中共)?[\u4e00-\u9fff]{2,14}?(?:人民政府|政府|司法局|委员会|办公室|司法厅|人民法院|局)"
                        r"(?:办公室)?")
+BYLINE_IN_RE = re.compile(r"(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:\s|$)")
 BYLINE_RE = re.compile(r"\s*(?:通讯员|记者|本报记者|作者|摄影|图/|文/|文图|图文|图为)")
 """通讯员 张三 李四, 图为启动仪式现场: who wrote it, or a caption, between the title and the date."""
 
@@ -307,13 +314,16 @@ def _headline(line: str) -> bool:
     flat = collapse_ws(line)
     return (6 <= cjk_count(flat) and len(flat) <= 80 and not flat.endswith(("。", "!", "!", ":", ":"))
             and not SECTION_HEAD_RE.match(flat)  # 一、坚持高位引领: a section of the body
+            and not BYLINE_IN_RE.search(line)  # 湖南日报·新湖南客户端记者 李永亮 通讯员 …: who wrote it
             and not EDITION_RE.match(flat) and not INFO_LABEL_RE.search(flat) and not NUMERIC_DATE_RE.search(flat)
             and not in_nav(flat) and not _disclosure(line) and not MENU_RE.fullmatch(line.strip()))
 
 
 def _disclosure(line: str) -> bool:
     """索引号 002969771/2025-125341, 组配分类 政府建设 发布机构 区司法局: a row of a disclosure table — a field
-    used as a label (a space or colon after it), or two fields; 关于调整政府信息主动公开范围的公告 is a headline."""
+    used as a label (a space or colon after it), or two fields; 关于调整政府信息主动公开范围的公告 is a headline.
+    Labels spaced out to align a table (索 引 号, 文       号:) are read closed up."""
+    line = SPACED_LABEL_RE.sub(lambda m: m.group(0).replace(" ", "").replace("\u3000", ""), line)
     if any(m in line for m in METADATA_MARKERS) or _disclosure_re().search(line):
         return True
     return sum(field in line for field in METADATA_FIELDS) >= 2
@@ -326,6 +336,10 @@ def _disclosure_re() -> re.Pattern[str]:
 
 SECTION_HEAD_RE = re.compile(r"[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]")
 REPORT_OPENING_RE = re.compile(r"(?:报告|汇报|总结|介绍)如下\s*[:：]$")
+
+
+SPACED_LABEL_RE = re.compile(r"^\s*[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,3}(?=\s*[:：]|\s)")
+"""索 引 号, 文       号: a label spaced out to the width of the others."""
 
 
 def _paragraph(line: str) -> bool:
@@ -360,9 +374,31 @@ def _edition_date(lines: list[str]) -> str | None:
     return next((parse_date(line) for line in lines if EDITION_RE.match(collapse_ws(line))), None)
 
 
+TABLE_DATE_LABEL_RES = (re.compile(r"(?:发布日期|发布时间|公开日期)\s*[:：]?\s*"),
+                        re.compile(r"(?:生成日期|成文日期|印发日期)\s*[:：]?\s*"))
+"""The dates of a 信息公开 table: of publication first, else of the document."""
+
+
+def _table_date(lines: list[str]) -> str | None:
+    """The date a 信息公开 table above the title gives (生成日期 2024-03-05, or its value on the next line)."""
+    for label in TABLE_DATE_LABEL_RES:
+        for i, line in enumerate(lines):
+            for m in label.finditer(line):
+                rest = line[m.end():].strip() or (lines[i + 1] if i + 1 < len(lines) else "")
+                value = parse_date(rest[:40]) if DATE_RE.match(rest.strip()) else None
+                if value:
+                    return value
+    return None
+
+
 def _loose_date(lines: list[str]) -> str | None:
-    """A full date anywhere in a short unlabelled header line."""
-    return next((d for line in lines if not is_info_line(line) and (d := parse_date(line))), None)
+    """A full date anywhere in a short unlabelled header line, or a time stamp on a source line
+    (【 2025-03-03 16:11:12 】 【 来源:达州长安网)."""
+    return next((d for line in lines if (not is_info_line(line) or STAMP_RE.search(line)) and (d := parse_date(line))),
+                None)
+
+
+STAMP_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}-[0-9]{1,2}-[0-9]{1,2}\s+[0-9]{1,2}:[0-9]{2}")
 
 
 def _updated(lines: list[str]) -> str | None:
@@ -375,7 +411,8 @@ def in_nav(line: str) -> bool:
     return bool(NAV_LINE_RE.search(line))
 
 
-NAV_LINE_RE = re.compile(r"欢迎|当前位置|现在的位置|网站地图|首页\s*[>>»/／]|简体|无障碍|登录|注册"
+NAV_LINE_RE = re.compile(r"欢迎|当前位置|现在的位置|当前的位置|网站地图|首页\s*[>>»/／]|简体|无障碍|登录|注册"
+                         r"|返回首页|回到顶部|返回顶部|^\s*政府信息公开\s*$|客户端\s*$"
                          r"|^\s*[>>»]|[>>»][^>>»]{1,12}[>>»]|数字报纸?$|电子版$|关注.{1,12}(?:微信|公众号)$"
                          r"|互联网\+督查|我为政府网站找错")
 """…and breadcrumb pieces: a line opening with ``>`` (> 陇西动态 > 政务公告) or holding two of them; a
