@@ -95,17 +95,27 @@ def _own(norm: str, start: int, region: str | None) -> bool:
 
 
 def _issued_after(norm: str, start: int, end: int) -> bool:
+    """《…》正式印发, 《A》和《B》等条例修订工作: a verb after the title (or the run of titles ending at ``end``)."""
     r = section("documents")
-    tail = norm[end:end + 16].lstrip("已经于近日")
+    tail = AFTER_KIND.sub("", norm[end:end + 20], count=1).lstrip("已经于近日")
     before = norm[clause_start(norm, start):start]
     return tail.startswith(tuple(r["after_verbs"])) and not any(a in before for a in r["other_actors"])
 
 
-def _own_voice(name: str, own_words: list[str]) -> bool:
+AFTER_KIND = re.compile(r"^(?:等[一二三四五六七八九十0-9]*[部项个件]?(?:地方性法规|条例|文件|制度|规章|办法)?|的)")
+"""等条例, 等3部地方性法规: what a run of titles is, before the verb that follows it."""
+
+
+def _own_voice(name: str, own_words: list[str], region: str | None = None) -> bool:
     """《2024年我县依法治县工作要点》, 《我市…办法》: 我县/本市 opening the title or right after its year (not the
-    本市 inside 资本市场)."""
+    本市 inside 资本市场); in a prefecture's release, 《州人民政府…流程》 is its own government's."""
     body = YEAR_HEAD.sub("", name, count=1)
-    return body.startswith(tuple(own_words))
+    if body.startswith(tuple(own_words)):
+        return True
+    return bool(region) and OWN_BODY.match(body) is not None and body[0] == region[-1]
+
+
+OWN_BODY = re.compile(r"[市区县州旗盟](?:人民政府|政府|委|人大常委会|委员会)")
 
 
 YEAR_HEAD = re.compile(r"^(?:19|20)[0-9]{2}(?:[-—~至](?:19|20)?[0-9]{2})?年度?")
@@ -132,18 +142,41 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
     chain = tuple(section("documents")["chain_separators"])
     own_words = section("documents")["own_words"]
     back_refs = frozenset(section("documents")["back_references"])
+    titles = list(TITLE.finditer(norm))
+    # a run of titles (《A》(…〔2023〕3号)、《B》…): a verb after the run issues every title in it
+    run_issued = [False] * len(titles)
+    k = 0
+    while k < len(titles):
+        j = k
+        while j + 1 < len(titles) and _chained(norm, titles[j].end(), titles[j + 1].start(), chain):
+            j += 1
+        if j > k and _issued_after(norm, titles[k].start(), titles[j].end()):
+            run_issued[k:j + 1] = [True] * (j + 1 - k)
+        k = j + 1
     out, last_end = [], -10
-    for m in TITLE.finditer(norm):
+    for k, m in enumerate(titles):
         name = repair_years(text[m.start(1):m.end(1)].strip())
-        chained = last_end >= 0 and (m.start() == last_end or norm[last_end:m.start()].strip() in chain)
-        local = bool(place and place in name) or _own_voice(name, own_words)
-        issued = (chained or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
+        chained = last_end >= 0 and _chained(norm, last_end, m.start(), chain)
+        local = bool(place and place in name) or _own_voice(name, own_words, region)
+        issued = (chained or run_issued[k] or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
                   or _own(norm, m.start(), region))
         last_end = m.end() if issued else -10
         if (local or issued) and not is_national(name) and not _foreign(name, place) and name not in back_refs:
             out.append(Initiative(name, "document", evidence(text, norm, m.start(), m.end())))
             out.extend(_launched_by(text, norm, m.start(1), m.end(1)))
     return out
+
+
+DOC_NUMBER = re.compile(r"\([^()]{0,30}〔[0-9]{4}〕[^()]{0,12}\)")
+"""(邹法委发〔2023〕3 号) between two titles of a run."""
+
+
+def _chained(norm: str, end: int, start: int, chain: tuple[str, ...]) -> bool:
+    """Whether the title opening at ``start`` continues the run of the one closing at ``end``."""
+    gap = norm[end:start]
+    if "〔" in gap:
+        gap = DOC_NUMBER.sub("", gap)
+    return start == end or gap.strip() in chain
 
 
 INNER_QUOTE = re.compile(r"(?<=开展|推行|实施|推进|创建)“([^“”]{2,20})”"
