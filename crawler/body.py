@@ -40,8 +40,8 @@ JUNK_TAGS = "script, style, noscript, iframe, input, button, select, textarea, o
 """Never content. Not ``form``: ASP.NET sites wrap the whole page in one."""
 METADATA_MARKERS = ("索引号",)
 METADATA_FIELDS = ("发布机构", "发文机关", "发文机构", "成文日期", "发布日期", "主题分类", "文号", "公开方式", "有效性",
-                   "组配分类", "体裁分类", "公开范围", "生成日期", "文件编号", "信息分类", "信息名称", "文件名称", "名称",
-                   "标题")
+                   "组配分类", "体裁分类", "公开范围", "生成日期", "文件编号", "信息分类", "信息名称", "文件名称",
+                   "名称", "标题")
 """The fields of a 政府信息公开 table (索引号 …): a block holding two is one (and, in plain text, a line
 using one as a label is a row of one: see ``crawler.article``)."""
 METADATA_MAX_CHARS = 600

@@ -112,7 +112,7 @@ def _own_voice(name: str, own_words: list[str], region: str | None = None) -> bo
     body = YEAR_HEAD.sub("", name, count=1)
     if body.startswith(tuple(own_words)):
         return True
-    return bool(region) and OWN_BODY.match(body) is not None and body[0] == region[-1]
+    return region is not None and region != "" and OWN_BODY.match(body) is not None and body[0] == region[-1]
 
 
 OWN_BODY = re.compile(r"[市区县州旗盟](?:人民政府|政府|委|人大常委会|委员会)")

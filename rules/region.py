@@ -254,7 +254,8 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group(0))
 
 
-OPENING_SALUTATION = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff、]{2,40}?(?:政府|委员会|人大常委会|党委|[市区县州旗]委)[:]")
+OPENING_SALUTATION = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff、]{2,40}?"
+                                r"(?:政府|委员会|人大常委会|党委|[市区县州旗]委)[:]")
 """中共嘉兴市委、嘉兴市人民政府: 2020年,海宁市… — the addressees opening the text, on the body's own line."""
 
 SELF_NAMED = re.compile(r"现将([\u4e00-\u9fff]{2,12}?)(?:人民政府|政府|管委会)?(?:(?:19|20)[0-9]{2}年度?)?"
