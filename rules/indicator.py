@@ -234,13 +234,20 @@ def _change_re() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, longest_first(load("markers")["growth_verbs"]))))
 
 
+RANK_FRAME = re.compile(r"在(?:全国|全省|全市|全区|全县|省|市)?([\u4e00-\u9fff]{2,20}?)中$")
+"""在全省考核中: what a rank was taken in, when nothing else names it."""
+
+
 def rank_name(pre: str, phrase: str, fallback: str | None) -> str:
     """位列全省第三 → <subject>全省排名; the subject is the phrase before, else ``fallback``."""
     scopes = _rank_scopes()
     scope = next((s for s in scopes if s in phrase), "") or next((s for s in scopes if s in pre), "")
     pool = POOL.search(pre)
     base = clean(POOL.sub("", pre))  # 南召县在全省104个县(市)中排名第34位: the field is not the subject
-    if not has_noun(base):  # …but what it was taken in may name it (在全省22个地级以上市政府考评中 → 政府考评)
+    frame = RANK_FRAME.search(pre) if not has_noun(base) and not pool else None
+    if frame and len(clean(frame.group(1))) >= 2:  # 在全省考核中位列第一: ranked in the 考核
+        base = clean(frame.group(1))
+    elif not has_noun(base):  # …but what it was taken in may name it (在全省22个地级以上市政府考评中 → 政府考评)
         base = fallback or (_ranked_in(pool.group(1)) if pool else "")
     base = _rank_end_re().sub("", subject(base))  # the fallback may be the rank before: …全省排名, then 全市
     return f"{base}{scope}排名" if base else base

@@ -128,7 +128,7 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
     listed = respectively(norm, clause, prev, hits, earlier)
     previous = None  # the sentence's last name with a noun in it
     for earlier_name in reversed(earlier):
-        if ind.has_noun(earlier_name):
+        if ind.has_noun(earlier_name) or earlier_name.endswith(RANKED):
             previous = earlier_name
             break
     lead = min(listed, default=None)
@@ -136,7 +136,7 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
     left = clause[0]
     for i, h in enumerate(hits):
         pre = raw = norm[left:h.left]
-        if out and pre.strip(LIST_MARKS) and pre.strip(LIST_MARKS) in out[-1][1]:
+        if out and h.kind != "rank" and pre.strip(LIST_MARKS) and pre.strip(LIST_MARKS) in out[-1][1]:
             pre = ""  # 10个镇街、278个村居: 镇街 named the number before, it is not this one's subject
         post = norm[h.end:hits[i + 1].left if i + 1 < len(hits) else clause[1]]
         if i in listed:  # 同比分别增长8.1%和11.3%: every item is a change, as the first says
@@ -163,6 +163,6 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
             elif prev and (share_of_prev or not previous) and ind.is_share(name):  # 不见面审批事项2369项,占比95.87%
                 name, span = ind.name(norm[prev[0]:prev[1]], "") + name, (prev[0], clause[1])
             out.extend((h, n, s) for n, s in shared(norm, raw, name, clause, prev) or [(name, span)])
-        previous = out[-1][1] if ind.has_noun(out[-1][1]) else previous
+        previous = out[-1][1] if ind.has_noun(out[-1][1]) or out[-1][1].endswith(RANKED) else previous
         left = h.end
     return out
