@@ -73,6 +73,12 @@ def _unit_table() -> tuple[dict[str, Unit], int]:
 
 
 @functools.cache
+def _stands_before() -> tuple[str, ...]:
+    """Words a ``not_before`` character may open with the unit still standing: 70名单位负责人 (not 名单)."""
+    return tuple(load("units").get("stands_before", ()))
+
+
+@functools.cache
 def _units_by_first() -> dict[str, tuple[Unit, ...]]:
     """The unit table by first character, longest word first: 个工作日 before 个."""
     out: dict[str, list[Unit]] = {}
@@ -91,7 +97,8 @@ def _unit_at(norm: str, num: Number) -> Unit | None:
         if u.not_before or u.not_after or u.after:
             nxt = norm[pos + len(u.word):pos + len(u.word) + 1]
             before = norm[max(0, num.start - 4):num.start]
-            if nxt and nxt in u.not_before or (u.not_after and before[-1:] in u.not_after):
+            if (nxt and nxt in u.not_before and not norm.startswith(_stands_before(), pos + len(u.word))
+                    or (u.not_after and before[-1:] in u.not_after)):
                 continue
             ranged = num.high is not None and num.high < 1000  # 3—4个月 is a span of time, 2021-2025年 is not
             if u.after and not ranged and not any(before.endswith(w) for w in u.after):
