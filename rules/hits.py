@@ -308,6 +308,14 @@ def _rank_re() -> re.Pattern[str]:
 
 
 @functools.cache
+def _top_re() -> re.Pattern[str]:
+    """排名前三, 位居全省前10位: a rank within the top N (not 前三季度, 前5年)."""
+    verbs, scopes = _rank_words()
+    return re.compile(rf"(?:{verbs})了?(?:{scopes})?(?:的)?前([0-9]+|[一二三四五六七八九十]+)(位|名)?"
+                      r"(?![季个年月批期天])")
+
+
+@functools.cache
 def first_place_re() -> re.Pattern[str]:
     verbs, scopes = _rank_words()
     # the scope is required: 居全省首位 is a rank, 列首位 or 纠纷数量居首位 says what comes first
@@ -321,6 +329,11 @@ def rank_hits(norm: str, a: int, b: int) -> list[Hit]:
         for m in first_place_re().finditer(norm, a, b):
             num = Number(m.start(1), m.end(1), 1.0, arabic=False)
             hits.append(Hit(num, "位", "rank", m.end(), None, start=m.start()))
+    if norm.find("前", a, b) >= 0:  # 排名前三, 稳居全省前十: within the top N
+        for m in _top_re().finditer(norm, a, b):
+            value = parse_number(m.group(1)) or 0.0
+            num = Number(m.start(1), m.end(1), value, approx="less", arabic=m.group(1).isdigit())
+            hits.append(Hit(num, "位", "rank", m.end(), "less", start=m.start()))
     if norm.find("第", a, b) < 0:  # every other rank phrase holds 第
         return hits
     for m in finditer(_rank_re(), norm, a, b):

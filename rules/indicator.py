@@ -234,6 +234,7 @@ def _change_re() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, longest_first(load("markers")["growth_verbs"]))))
 
 
+RANK_FROM = re.compile(r"(?:排名)?由第[0-9一二三四五六七八九十]+[位名]?$")
 RANK_FRAME = re.compile(r"在(?:全国|全省|全市|全区|全县|省|市)?([\u4e00-\u9fff]{2,20}?)中$")
 """在全省考核中: what a rank was taken in, when nothing else names it."""
 
@@ -241,6 +242,7 @@ RANK_FRAME = re.compile(r"在(?:全国|全省|全市|全区|全县|省|市)?([\u
 def rank_name(pre: str, phrase: str, fallback: str | None) -> str:
     """位列全省第三 → <subject>全省排名; the subject is the phrase before, else ``fallback``."""
     scopes = _rank_scopes()
+    pre = RANK_FROM.sub("", pre)  # 排名由第7位上升至第6位: the rank before is no part of the name
     scope = next((s for s in scopes if s in phrase), "") or next((s for s in scopes if s in pre), "")
     pool = POOL.search(pre)
     base = clean(POOL.sub("", pre))  # 南召县在全省104个县(市)中排名第34位: the field is not the subject

@@ -153,7 +153,7 @@ def _may_count(norm: str, num: Number) -> bool:
     if num.arabic or num.percent:
         return True
     nxt = norm[num.end:num.end + 1]
-    return nxt in unit_starts() or nxt in "、和及至到余多" or norm[num.start - 1:num.start] == "第"
+    return nxt in unit_starts() or nxt in "、和及至到余多" or norm[num.start - 1:num.start] in ("第", "前")
 
 
 @functools.cache

@@ -33,6 +33,9 @@ def _tokenizer() -> Any:
     jieba.initialize()
     for word in user_words():
         jieba.add_word(word, tag=USER_TAG)
+    for verb in tables.load("lexicon").get("verbs", ()):  # 印发 is nz in jieba's dictionary
+        if verb in jieba.dt.FREQ:
+            jieba.posseg.dt.word_tag_tab[verb] = "v"
     jieba.posseg.lcut("预热")  # builds the tag table on first use
     return jieba.posseg.dt
 
