@@ -280,6 +280,8 @@ def _launched(norm: str, a: int, b: int, chain_end: int = -1) -> bool:
     r = section("programs")
     if norm[a + 1:b - 1].endswith(tuple(r["nouns"])) or norm.startswith(tuple(r["recognised"]), b):
         return True
+    if norm.startswith(WORK_WORDS, b) and norm.startswith(tuple(r["recognised"]), b + 2):
+        return True  # “以外调外”工作获评…: the work recognised
     if _noun_within(norm, b, r["noun_window"]) or b - a >= 6 and COUNTED_AFTER.match(norm, b):
         return True
     if chain_end >= 0 and (norm.startswith("等", chain_end) or ITEM_COUNT.match(norm, chain_end)):
@@ -292,6 +294,9 @@ def _launched(norm: str, a: int, b: int, chain_end: int = -1) -> bool:
     before = before[max(before.rfind("”"), before.rfind("」"), before.rfind('"')) + 1:]
     return any(v in before for v in r["verbs"])
 
+
+WORK_WORDS = ("工作", "做法", "经验", "项目")
+"""What may stand between a quote and its recognition (“X”工作获评…)."""
 
 COUNTED_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:直播|宣传|宣讲|巡讲|讲座|讲堂|课堂|培训|活动|展演|义诊)"
                            r"[0-9]+(?:\.[0-9]+)?[万]?(?:场次|人次|场|次|期)")
