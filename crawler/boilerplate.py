@@ -114,6 +114,11 @@ def in_excluded_block(node: Node) -> bool:
     return False
 
 
+PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}\)")
+"""(jīng) after a character: pinyin a mirror site glued into the text — a syllable with a tone mark (not a
+bracketed figure, label or English word: 应用程序(app) stays)."""
+
+
 def clean_lines(lines: list[str]) -> list[str]:
     """Drop boilerplate lines and pieces; stop at a related-articles heading."""
     out: list[str] = []
@@ -122,6 +127,8 @@ def clean_lines(lines: list[str]) -> list[str]:
             break
         if any(key in line for key in CUT_TOKEN_KEYS):
             line = CUT_TOKEN_RE.sub(" ", line)
+        if "(" in line and PINYIN_GLOSS.search(line):
+            line = PINYIN_GLOSS.sub("", line)  # 經(jīng)費(fèi): a mirror's pinyin after each character
         line = line.strip(" \u3000\xa0|｜")
         # collapsing whitespace keeps the first character, so most lines need no collapse to be kept
         if line and (line.lstrip()[:1] not in DROP_LINE_FIRSTS or not DROP_LINE_RE.match(collapse_ws(line))):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from rules.tables import load, longest_first
+from rules.tables import DATA_DIR, load, longest_first
 
 _FULL = "０１２３４５６７８９％．＋，：；（）！？　"
 _HALF = "0123456789%.+,:;()!? "
@@ -61,7 +61,41 @@ def normalize(text: str) -> str:
     for full, half in _PAIRS:
         if full in text:
             text = text.replace(full, half)
+    if _traditional(text):  # 開展法治宣傳教育活動120多場: read as simplified, character for character
+        text = text.translate(_simplified_table())
     return text
+
+
+TRADITIONAL_SAMPLE = 1000
+TRADITIONAL_MIN = 5
+"""A text is traditional when its first ``TRADITIONAL_SAMPLE`` characters hold this many characters that only
+traditional text uses (區, 場, 經…; not 乾 or 於, which simplified text has too)."""
+
+
+def _traditional(text: str) -> bool:
+    return len(_traditional_re().findall(text, 0, TRADITIONAL_SAMPLE)) >= TRADITIONAL_MIN
+
+
+@functools.cache
+def _traditional_pairs() -> tuple[tuple[str, str, bool], ...]:
+    """(traditional, simplified, shared) from ``data/traditional.tsv`` (OpenCC's table, one character for one)."""
+    rows = []
+    with (DATA_DIR / "traditional.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                trad, simp, shared = line.rstrip("\n").split("\t")
+                rows.append((trad, simp, shared == "1"))
+    return tuple(rows)
+
+
+@functools.cache
+def _traditional_re() -> re.Pattern[str]:
+    return re.compile("[" + "".join(t for t, _, shared in _traditional_pairs() if not shared) + "]")
+
+
+@functools.cache
+def _simplified_table() -> dict[int, int]:
+    return {ord(t): ord(s) for t, s, _ in _traditional_pairs()}
 
 
 def parse_chinese(s: str) -> float:

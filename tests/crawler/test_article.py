@@ -567,3 +567,9 @@ def test_text_table_date_above_the_title_and_a_byline_that_is_no_title() -> None
     got = parse_text("某某日报·某某客户端 2025-06-20 08:04:26\n某某日报·某某客户端记者 张三 通讯员 李四\n"
                      "法治,是培育制造名城牢固基石。\n近年来,某市坚持依法行政。")
     assert got.title == "" and (got.published or "").startswith("2025-06-20")
+
+
+def test_text_pinyin_glued_by_a_mirror_site_is_removed() -> None:
+    got = parse_text("某县司法局工作动态\n2024-01-05\n"
+                     "某县投入經(jīng)費(fèi)超過(guò)1000萬(wàn)元,上线应用程序(app)。")
+    assert "投入經費超過1000萬元" in got.text and "(app)" in got.text

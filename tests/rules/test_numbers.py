@@ -86,3 +86,14 @@ def test_normalize_keeps_length() -> None:
 ])
 def test_is_damaged_date(digits: str, published: str | None, damaged: bool) -> None:
     assert is_damaged_date(digits, published) is damaged
+
+
+def test_traditional_text_is_read_as_simplified_character_for_character() -> None:
+    trad = "開展法治宣傳教育活動120多場,發放法律讀本17萬餘份,區縣全覆蓋。"
+    assert normalize(trad) == "开展法治宣传教育活动120多场,发放法律读本17万余份,区县全覆盖。"
+    assert len(normalize(trad)) == len(trad)
+
+
+def test_simplified_text_with_a_few_traditional_looking_characters_is_left_alone() -> None:
+    text = "乾隆年间的於姓人家,全区办理案件120件,显著提升。"
+    assert normalize(text) == text
