@@ -283,7 +283,8 @@ def _issuer(line: str) -> bool:
 
 ISSUER_RE = re.compile(r"(?:中共)?[\u4e00-\u9fff]{2,14}?(?:人民政府|政府|司法局|委员会|办公室|司法厅|人民法院|局)"
                        r"(?:办公室)?")
-BYLINE_IN_RE = re.compile(r"(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:\s|$)")
+BYLINE_IN_RE = re.compile(r"(?:记者|通讯员)\s+[\u4e00-\u9fff]{2,4}(?:\s|$)")
+"""…记者 李永亮 通讯员 …: a byline spaces its names (通讯员培训会, 记者节活动 are headlines)."""
 BYLINE_RE = re.compile(r"\s*(?:通讯员|记者|本报记者|作者|摄影|图/|文/|文图|图文|图为)")
 """通讯员 张三 李四, 图为启动仪式现场: who wrote it, or a caption, between the title and the date."""
 

@@ -198,8 +198,8 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
     return POOL_END.search(after, 0, POOL_WINDOW) is not None and bool(_pool_start_re().search(before))
 
 
-HONOUR_LIST = re.compile(r"(?:首批|第[一二三四五六七八九十]+批|全国|全省|全市)$")
-"""…首批全国 right before the number of an honour's list."""
+HONOUR_LIST = re.compile(r"(?:首批|第[一二三四五六七八九十0-9]+批)(?:全国|全省|全市)?$")
+"""…首批全国 right before the number of an honour's list (not 全县累计入选全省18个…: that is our count)."""
 
 
 @functools.cache
@@ -309,10 +309,12 @@ def _rank_re() -> re.Pattern[str]:
 
 @functools.cache
 def _top_re() -> re.Pattern[str]:
-    """排名前三, 位居全省前10位: a rank within the top N (not 前三季度, 前5年)."""
-    verbs, scopes = _rank_words()
+    """排名前三, 位居全省前10位: a rank within the top N (not 前三季度, 前5年, 排名前20%, 排名前五的单位)."""
+    scopes = _rank_words()[1]
+    # not the lookbehind after 考核: 考核前一周 is a time, not a rank
+    verbs = "|".join(longest_first([v for v in load("markers")["rank_verbs"] if not v.startswith("(?")]))
     return re.compile(rf"(?:{verbs})了?(?:{scopes})?(?:的)?前([0-9]+|[一二三四五六七八九十]+)(位|名)?"
-                      r"(?![季个年月批期天])")
+                      r"(?![季个年月批期天日周小时%/的分0-9])")
 
 
 @functools.cache

@@ -252,7 +252,7 @@ def rank_name(pre: str, phrase: str, fallback: str | None) -> str:
     elif not has_noun(base):  # …but what it was taken in may name it (在全省22个地级以上市政府考评中 → 政府考评)
         base = fallback or (_ranked_in(pool.group(1)) if pool else "")
     base = _rank_end_re().sub("", subject(base))  # the fallback may be the rank before: …全省排名, then 全市
-    return f"{base}{scope}排名" if base else base
+    return f"{base}{scope}排名"  # with no subject at all, still a rank: 全省排名
 
 
 @functools.cache

@@ -148,7 +148,7 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
     k = 0
     while k < len(titles):
         j = k
-        while j + 1 < len(titles) and _chained(norm, titles[j].end(), titles[j + 1].start(), chain):
+        while j + 1 < len(titles) and _chained(norm, titles[j].end(), titles[j + 1].start(), RUN_GAPS):
             j += 1
         if j > k and _issued_after(norm, titles[k].start(), titles[j].end()):
             run_issued[k:j + 1] = [True] * (j + 1 - k)
@@ -166,6 +166,10 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
             out.extend(_launched_by(text, norm, m.start(1), m.end(1)))
     return out
 
+
+RUN_GAPS = ("、", "和", "及", "与", "以及", "")
+"""What may stand between the titles of a run a verb after it issues (not a comma: 学习《意见》,《条例》修订工作
+推进 opens a new clause)."""
 
 DOC_NUMBER = re.compile(r"\([^()]{0,30}〔[0-9]{4}〕[^()]{0,12}\)")
 """(邹法委发〔2023〕3 号) between two titles of a run."""

@@ -229,10 +229,10 @@ def _plan_words() -> re.Pattern[str]:
 
 def _planned(norm: str, sent: tuple[int, int]) -> bool:
     """A plan word in the sentence; 争取 only when it secured nothing (向上争取资金…, 争取到上级资金…); 力争 not
-    inside 全力争创 (全力, then 争创: no target; but 全力争取… is read on from its 争)."""
+    inside 全力争创/努力争创/着力争… (全力, then 争创: no target; but 全力争取… is read on from its 争)."""
     m = _plan_words().search(norm, *sent)
     while m is not None:
-        if m.group(0) == "力争" and norm[m.start() - 1:m.start()] == "全":
+        if m.group(0) == "力争" and norm[m.start() - 1:m.start()] in ("全", "努", "着"):
             m = _plan_words().search(norm, m.start() + 1, sent[1])
             continue
         if m.group(0) != "争取" or not _secured(norm, m.start(), sent[1]):

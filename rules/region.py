@@ -335,8 +335,11 @@ def _stem_subject(lead: str) -> list[str]:
     m = STEM_SUBJECT.match(lead)
     if m is None:
         return []
-    name = gazetteer().stems.get(m.group(1))
-    return [name] if name and segment.frequency(m.group(1)) < COMMON_WORD else []
+    stem = m.group(1)
+    if stem.startswith(("全", "我", "本", "该")):  # 全州坚持…: the prefecture speaking of itself, not 全州县
+        return []
+    name = gazetteer().stems.get(stem)
+    return [name] if name and segment.frequency(stem) < COMMON_WORD else []
 
 
 LED_BY = re.compile(r"在[^,;。\n]{0,40}(?:领导|指导|监督|支持)下")

@@ -98,11 +98,17 @@ def novel_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[I
         if found is None or norm[m.end()] in NAME_QUOTES_OPEN:  # a quoted name is :mod:`initiatives`'s
             continue
         name = found.group(0)
+        a = m.end()
+        lead = NOVEL_LEAD.match(name)  # 率先上线运行…平台: 运行 is the verb's, not the name's
+        if lead:
+            name, a = name[lead.end():], a + lead.end()
         if _novel_name(name, r):
-            a = m.end()
             out.append(Initiative(text[a:a + len(name)], "program", evidence(text, norm, m.start(), a + len(name))))
     return out
 
+
+NOVEL_LEAD = re.compile(r"(?:运行|实施|使用|试行|\([^()]{1,6}\))+")
+"""Words after a first's verb that open no name: 率先上线运行…, 率先探索(试行)…"""
 
 NAME_QUOTES_OPEN = "“「\"《"
 
@@ -116,7 +122,8 @@ def _novel_re() -> re.Pattern[str]:
 def _novel_name(name: str, r: dict) -> bool:
     plain = name.replace("(", "").replace(")", "")
     return (not PUNCT.search(plain) and not NOT_A_NAME_START.match(name) and not DIGIT.search(name)
-            and not name.startswith(tuple(r["novel_not_start"]))
+            and not name.startswith(tuple(r["novel_not_start"])) and "(" not in name
+            and not name.endswith(tuple(r["national_systems"]))
             and not DEMONSTRATIVE.match(name) and not any(w in name for w in r["not_inside"])
             and "的" not in name and not generic_body(name) and not name.endswith(tuple(r["standard_bodies"])))
 
@@ -159,9 +166,14 @@ def recognised_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> l
     for m in _recognition_re().finditer(norm):
         a = clause_start(norm, m.start())
         name = _recognised_name_re().fullmatch(norm, a, m.start())
-        if name and not inside(spans, a) and not NOT_A_NAME_START.match(norm, a) and not DEMONSTRATIVE.match(norm, a):
+        if (name and not inside(spans, a) and not NOT_A_NAME_START.match(norm, a) and not DEMONSTRATIVE.match(norm, a)
+                and not generic_body(_LEVEL.sub("", norm[a:m.start()], count=1))):
             out.append(Initiative(text[a:m.start()], "program", evidence(text, norm, a, m.start())))
     return out
+
+
+_LEVEL = re.compile(r"^[市区县镇乡街]")
+"""县法律援助中心: the level opening a kind of body every place has."""
 
 
 @functools.cache

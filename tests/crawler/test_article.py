@@ -573,3 +573,9 @@ def test_text_pinyin_glued_by_a_mirror_site_is_removed() -> None:
     got = parse_text("某县司法局工作动态\n2024-01-05\n"
                      "某县投入經(jīng)費(fèi)超過(guò)1000萬(wàn)元,上线应用程序(app)。")
     assert "投入經費超過1000萬元" in got.text and "(app)" in got.text
+
+
+@pytest.mark.parametrize("headline", ["全县司法行政系统通讯员培训会", "某区开展记者节活动"])
+def test_text_headline_about_reporters_is_still_the_title(headline: str) -> None:
+    got = parse_text(f"{headline}\n发布时间:2024-05-06\n会议部署了全年工作。")
+    assert got.title == headline and (got.published or "").startswith("2024-05-06")
