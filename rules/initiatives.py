@@ -342,6 +342,8 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         if _slogan(quoted) and not GENERIC_NAME.match(quoted):  # 政务服务“一网通办”: still the slogan
             continue
         name = _completed(text, norm, a, quoted)
+        if name != quoted and norm.startswith(HIGHER_LEVELS, a - len(name) + len(quoted)):
+            continue  # 落实省涉外法治服务“一件事”: the province's
         counted = COUNTED_METHOD.match(norm, b)
         if counted:  # “加减乘除”四维工作法: the method is named with its count
             name += text[b:counted.end()]
@@ -365,8 +367,13 @@ def _completed(text: str, norm: str, a: int, name: str) -> str:
     if not GENERIC_NAME.match(name):
         return name
     r = section("programs")
-    head = norm[max(clause_start(norm, a), a - r["prefix_max"]):a]
-    cut = max((head.rfind(stop) + len(stop) for stop in r["prefix_stops"] if stop in head), default=0)
+    start = clause_start(norm, a)
+    head = norm[max(start, a - r["prefix_max"]):a]
+    cut = max((head.rfind(stop) + len(stop) for stop in r["prefix_stops"] if stop in head), default=-1)
+    if cut < 0:  # no opening word: the phrase must reach back to the clause's start, not past the window
+        if a - start > r["prefix_max"]:
+            return name
+        cut = 0
     run = HAN_RUN_END.search(head[cut:])
     prefix = run.group(0) if run else ""
     return text[a - len(prefix):a] + name if len(prefix) >= 2 else name
