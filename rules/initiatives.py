@@ -161,7 +161,10 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
         issued = (chained or run_issued[k] or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
                   or _own(norm, m.start(), region))
         last_end = m.end() if issued else -10
-        if (local or issued) and not is_national(name) and not _foreign(name, place) and name not in back_refs:
+        # 该《条例》 points back at a title named before; 出台《实施方案》《十项措施》 issues a short-named one
+        back = name in back_refs and (norm[m.start() - 1:m.start()] in ("该", "此", "本", "其")
+                                      or not (_issued_before(norm, m.start()) or run_issued[k]))
+        if (local or issued) and not is_national(name) and not _foreign(name, place) and not back:
             out.append(Initiative(name, "document", evidence(text, norm, m.start(), m.end())))
             out.extend(_launched_by(text, norm, m.start(1), m.end(1)))
     return out
