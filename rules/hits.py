@@ -307,6 +307,12 @@ def _rank_re() -> re.Pattern[str]:
     return re.compile(rf"(?:(?:{verbs})了?(?:{scopes})?|(?:{scopes}))(?:的)?第([0-9]+|[一二三四五六七八九十]+)(位|名)?")
 
 
+RANK_REACH = 24
+"""How far before its 第 a rank phrase may open (verb, scope: 位居成都市各区(市)县第一)."""
+RANK_TAIL = 8
+"""…and how far after it it may end (第12位)."""
+
+
 @functools.cache
 def _top_re() -> re.Pattern[str]:
     """排名前三, 位居全省前10位: a rank within the top N (not 前三季度, 前5年, 排名前20%, 排名前五的单位)."""
@@ -338,7 +344,16 @@ def rank_hits(norm: str, a: int, b: int) -> list[Hit]:
             hits.append(Hit(num, "位", "rank", m.end(), "less", start=m.start()))
     if norm.find("第", a, b) < 0:  # every other rank phrase holds 第
         return hits
-    for m in finditer(_rank_re(), norm, a, b):
+    # from each 第 back to where its phrase may open: the pattern opens with optional scopes (some of them
+    # patterns) and a lookbehind, so a scan of the whole clause would try it at every character
+    p, last = norm.find("第", a, b), a
+    while p >= 0:
+        found = _rank_re().search(norm, max(last, p - RANK_REACH), min(b, p + RANK_TAIL))
+        p = norm.find("第", p + 1, b)
+        if found is None or found.end() <= last:
+            continue
+        m = found
+        last = m.end()
         if not m.group(2) and norm[m.end():m.end() + 1] in load("markers")["rank_not_followed"]:
             continue
         value = parse_number(m.group(1)) or 0.0
