@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from rules.numbers import Number, approx_after, is_damaged_date, parse_number
 from rules.region import place_spans
 from rules.tables import load, longest_first
-from rules.text import NAME_QUOTES, finditer, inside
+from rules.text import NAME_QUOTES, inside
 
 LABEL_NEIGHBOURS = "+×*/xX·"
 """A number touching one of these is part of a label or formula: 1+5+N, 7×24小时."""
