@@ -302,6 +302,14 @@ def _launched(norm: str, a: int, b: int, chain_end: int = -1) -> bool:
     return any(v in before for v in r["verbs"])
 
 
+SPEECH_END = re.compile(r"[。!?][”」\"]")
+"""A quote closing a sentence is speech, not a name."""
+
+LEVELS_ONLY = re.compile(r"(?:[省市区县镇乡村街道社区](?:办|\([^()]{1,4}\))?、?){2,}")
+"""“区、镇(办)、村(社区)”: the levels of a network, not a name."""
+
+OLD_WAYS = ("传统", "以往", "过去", "以前的", "老旧")
+
 WORK_WORDS = ("工作", "做法", "经验", "项目")
 """What may stand between a quote and its recognition (“X”工作获评…)."""
 
@@ -338,6 +346,10 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         quoted = text[a + 1:b - 1].strip()
         if len(quoted) <= 2 and norm[a - 1:a] in ("一", "件"):  # 一件“事”和一“事件”改革: part of a phrase
             continue
+        if SPEECH_END.search(norm, a, b) or LEVELS_ONLY.fullmatch(norm, a + 1, b - 1):
+            continue  # “这些锦旗中,有一半涉及信访案件。” is speech; “区、镇(办)、村(社区)” are levels
+        if norm[max(0, chain_start - 4):chain_start].endswith(OLD_WAYS):
+            continue  # 传统“单兵作战”“被动化解”模式已难以适应: the way left behind
         if PACKAGE.fullmatch(quoted):
             if _issued_before(norm, chain_start):  # the verb before the run: 出台“惠企35条”“稳经济33条”
                 out.append(Initiative(quoted, "document", evidence(text, norm, a, b)))
