@@ -50,8 +50,9 @@ ITEM_COUNT = re.compile(r"[一二两三四五六七八九十]+[项个大种类]"
 """“A”“B”“C”三项改革: the run of quotes is counted, then named by the noun after."""
 
 
-SET_OF_PARTS = re.compile(r"^[一二两三四五六七八九十]+大[\u4e00-\u9fff]{1,4}$")
-"""“五大系统”, “三大平台”: a count of parts, not a name."""
+SET_OF_PARTS = re.compile(r"^[一二两三四五六七八九十]+大[\u4e00-\u9fff]{1,4}"
+                          r"(?<!行动)(?<!工程)(?<!计划)(?<!战役)(?<!攻坚)$")
+"""“五大系统”, “三大平台”: a count of parts, not a name; but “六大工程”, “七大行动” are campaigns by name."""
 
 
 def _key(name: str) -> str:
