@@ -184,6 +184,8 @@ def _not_a_fact(norm: str, num: Number, end: int, clause: tuple[int, int]) -> bo
     before = norm[clause[0]:num.start]
     if before.endswith(_words("requirement_words")):
         return True
+    if before.endswith("从") and norm.startswith(ASPECTS, num.end):
+        return True  # 从7个方面作简要介绍: how a talk is divided, not a count of anything done
     if before.endswith("届") and SESSION.match(norm, num.start):
         return True  # 市委六届五次、六次全会: the plenary sessions of a congress
     if HONOUR_LIST.search(before) and _honour_list_re().search(before):
@@ -206,6 +208,9 @@ HONOUR_LIST = re.compile(r"(?:首批|第[一二三四五六七八九十0-9]+批)
 def _honour_list_re() -> re.Pattern[str]:
     verbs = "|".join(load("markers")["honour_list_verbs"])
     return re.compile(rf"(?:{verbs})[^,;。]{{0,12}}$")
+
+
+ASPECTS = ("个方面", "方面")
 
 
 SESSION = re.compile(r"[一二三四五六七八九十]+次(?:、[一二三四五六七八九十]+次)*(?:全会|全体|会议|党代会)")
