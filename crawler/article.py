@@ -248,7 +248,8 @@ def parse_text(text: str, *, url: str = "") -> Article:
         lead += 1
     header = [line for line in lines[max(0, at) : lead] if line not in subtitles] if at >= 0 else [""] + lines[:lead]
     # [0]: the title, or "" for a missing one; a subtitle (——写在12月4日国家宪法日之际) dates nothing
-    rest = [line for i, line in enumerate(lines[lead:]) if not _addressee(lines, lead + i)]
+    rest = [line for i, line in enumerate(lines[lead:]) if not _addressee(lines, lead + i)
+            and not (i < HEADER_WINDOW and _byline(line))]
     datelines = [line for line in rest if PAGE_DATELINE_RE.search(line) and not SENTENCE_MARK_RE.search(line)]
     body = "\n".join(clean_lines(subtitles + [line for line in rest if line not in datelines]))
     if cjk_count(body) == 0:
@@ -283,6 +284,11 @@ def _issuer(line: str) -> bool:
 
 ISSUER_RE = re.compile(r"(?:中共)?[\u4e00-\u9fff]{2,14}?(?:人民政府|政府|司法局|委员会|办公室|司法厅|人民法院|局)"
                        r"(?:办公室)?")
+def _byline(line: str) -> bool:
+    """湖南日报·新湖南客户端记者 李永亮 通讯员 历镜仁: who wrote it, a short line of names with no sentence."""
+    return bool(BYLINE_IN_RE.search(line)) and cjk_count(line) <= 40 and not SENTENCE_MARK_RE.search(line)
+
+
 BYLINE_IN_RE = re.compile(r"(?:记者|通讯员)\s+[\u4e00-\u9fff]{2,4}(?:\s|$)")
 """…记者 李永亮 通讯员 …: a byline spaces its names (通讯员培训会, 记者节活动 are headlines)."""
 BYLINE_RE = re.compile(r"\s*(?:通讯员|记者|本报记者|作者|摄影|图/|文/|文图|图文|图为)")

@@ -567,6 +567,7 @@ def test_text_table_date_above_the_title_and_a_byline_that_is_no_title() -> None
     got = parse_text("某某日报·某某客户端 2025-06-20 08:04:26\n某某日报·某某客户端记者 张三 通讯员 李四\n"
                      "法治,是培育制造名城牢固基石。\n近年来,某市坚持依法行政。")
     assert got.title == "" and (got.published or "").startswith("2025-06-20")
+    assert "记者" not in got.text and got.text.startswith("法治,是培育制造名城牢固基石。")
 
 
 def test_text_pinyin_glued_by_a_mirror_site_is_removed() -> None:
