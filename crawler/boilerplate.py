@@ -114,9 +114,12 @@ def in_excluded_block(node: Node) -> bool:
     return False
 
 
-PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}\)")
+PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff)）])[(（][a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]")
 """(jīng) after a character: pinyin a mirror site glued into the text — a syllable with a tone mark (not a
 bracketed figure, label or English word: 应用程序(app) stays)."""
+PINYIN_ANY = re.compile(r"(?<=[\u4e00-\u9fff)）])[(（](?:[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}"
+                        r"|de|men|le|zi|me|ge|zhe|li|ba|ma|ne|shang|xia|tou|mian)[)）]")
+"""…and, on a line that has such glosses, the common neutral-tone ones too (們(men), 的(de))."""
 
 
 def clean_lines(lines: list[str]) -> list[str]:
@@ -127,8 +130,8 @@ def clean_lines(lines: list[str]) -> list[str]:
             break
         if any(key in line for key in CUT_TOKEN_KEYS):
             line = CUT_TOKEN_RE.sub(" ", line)
-        if "(" in line and PINYIN_GLOSS.search(line):
-            line = PINYIN_GLOSS.sub("", line)  # 經(jīng)費(fèi): a mirror's pinyin after each character
+        if ("(" in line or "（" in line) and PINYIN_GLOSS.search(line):
+            line = PINYIN_ANY.sub("", line)  # 經(jīng)費(fèi): a mirror's pinyin after each character
         line = line.strip(" \u3000\xa0|｜")
         # collapsing whitespace keeps the first character, so most lines need no collapse to be kept
         if line and (line.lstrip()[:1] not in DROP_LINE_FIRSTS or not DROP_LINE_RE.match(collapse_ws(line))):

@@ -353,9 +353,12 @@ def rank_hits(norm: str, a: int, b: int) -> list[Hit]:
     # patterns) and a lookbehind, so a scan of the whole clause would try it at every character
     p, last = norm.find("第", a, b), a
     while p >= 0:
-        found = _rank_re().search(norm, max(last, p - RANK_REACH), min(b, p + RANK_TAIL))
-        p = norm.find("第", p + 1, b)
-        if found is None or found.end() <= last:
+        end = min(b, p + RANK_TAIL)
+        found = _rank_re().search(norm, max(last, p - RANK_REACH), end)
+        while found is not None and found.start(1) - 1 < p:  # a phrase of an earlier 第, cut by this window
+            found = _rank_re().search(norm, found.start() + 1, end)
+        at, p = p, norm.find("第", p + 1, b)
+        if found is None or found.start(1) - 1 != at or found.end() <= last:
             continue
         m = found
         last = m.end()

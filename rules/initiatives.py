@@ -51,7 +51,7 @@ ITEM_COUNT = re.compile(r"[一二两三四五六七八九十]+[项个大种类]"
 
 
 SET_OF_PARTS = re.compile(r"^[一二两三四五六七八九十]+大[\u4e00-\u9fff]{1,4}"
-                          r"(?<!行动)(?<!工程)(?<!计划)(?<!战役)(?<!攻坚)$")
+                          r"(?<!行动)(?<!工程)(?<!计划)(?<!战役)(?<!攻坚)(?<!攻坚战)$")
 """“五大系统”, “三大平台”: a count of parts, not a name; but “六大工程”, “七大行动” are campaigns by name."""
 
 
@@ -85,6 +85,8 @@ def _issued_before(norm: str, start: int) -> bool:
 
 
 HIGHER_LEVELS = ("省", "省级", "上级", "国家", "中央")
+HIGHER_PREFIX = re.compile(r"(?:省(?![心钱时力事])|全省|上级|国家|中央)")
+"""A completed name opening with a higher level (省涉外法治服务“一件事”), not 省心…."""
 
 
 def _own(norm: str, start: int, region: str | None) -> bool:
@@ -155,6 +157,7 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
             run_issued[k:j + 1] = [True] * (j + 1 - k)
         k = j + 1
     out, last_end = [], -10
+    seen: list[str] = []
     for k, m in enumerate(titles):
         name = repair_years(text[m.start(1):m.end(1)].strip())
         chained = last_end >= 0 and _chained(norm, last_end, m.start(), chain)
@@ -164,7 +167,9 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
         last_end = m.end() if issued else -10
         # 该《条例》 points back at a title named before; 出台《实施方案》《十项措施》 issues a short-named one
         back = name in back_refs and (norm[m.start() - 1:m.start()] in ("该", "此", "本", "其")
+                                      or any(t.endswith(name) for t in seen)  # 《苏州市…条例》…制定出台《条例》配套制度
                                       or not (_issued_before(norm, m.start()) or run_issued[k]))
+        seen.append(name)
         if (local or issued) and not is_national(name) and not _foreign(name, place) and not back:
             out.append(Initiative(name, "document", evidence(text, norm, m.start(), m.end())))
             out.extend(_launched_by(text, norm, m.start(1), m.end(1)))
@@ -310,6 +315,8 @@ LEVELS_ONLY = re.compile(r"(?:[省市区县镇乡村街道社区](?:办|\([^()]{
 """“区、镇(办)、村(社区)”: the levels of a network, not a name."""
 
 OLD_WAYS = ("传统", "以往", "过去", "以前的", "老旧")
+OLD_WAY_AFTER = re.compile(r"(?:的)?(?:工作)?(?:模式|做法|方式|思维|办法)")
+"""…the kind of way after the quotes: 传统“单兵作战”模式."""
 
 WORK_WORDS = ("工作", "做法", "经验", "项目")
 """What may stand between a quote and its recognition (“X”工作获评…)."""
@@ -349,8 +356,9 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
             continue
         if SPEECH_END.search(norm, a, b) or LEVELS_ONLY.fullmatch(norm, a + 1, b - 1):
             continue  # “这些锦旗中,有一半涉及信访案件。” is speech; “区、镇(办)、村(社区)” are levels
-        if norm[max(0, chain_start - 4):chain_start].endswith(OLD_WAYS):
-            continue  # 传统“单兵作战”“被动化解”模式已难以适应: the way left behind
+        if (norm[max(0, chain_start - 4):chain_start].endswith(OLD_WAYS)
+                and OLD_WAY_AFTER.match(norm, chain_end)):
+            continue  # 传统“单兵作战”“被动化解”模式已难以适应: the way left behind (not 弘扬传统“孝善文化”品牌)
         if PACKAGE.fullmatch(quoted):
             if _issued_before(norm, chain_start):  # the verb before the run: 出台“惠企35条”“稳经济33条”
                 out.append(Initiative(quoted, "document", evidence(text, norm, a, b)))
@@ -358,7 +366,7 @@ def programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiat
         if _slogan(quoted) and not GENERIC_NAME.match(quoted):  # 政务服务“一网通办”: still the slogan
             continue
         name = _completed(text, norm, a, quoted)
-        if name != quoted and norm.startswith(HIGHER_LEVELS, a - len(name) + len(quoted)):
+        if name != quoted and HIGHER_PREFIX.match(norm, a - len(name) + len(quoted)):
             continue  # 落实省涉外法治服务“一件事”: the province's
         counted = COUNTED_METHOD.match(norm, b)
         if counted:  # “加减乘除”四维工作法: the method is named with its count

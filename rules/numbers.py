@@ -72,7 +72,8 @@ TRADITIONAL_MIN = 5
 traditional text uses (區, 場, 經…; not 乾 or 於, which simplified text has too)."""
 
 
-TRADITIONAL_HINTS = "國會發經區場時為這們個來對進過還動務業與"
+TRADITIONAL_HINTS = ("國會發經區場時為這們個來對進過還動務業與開辦講縣鎮鄉無將應從總實現權專問題條黨關據際眾蓋覆"
+                     "議規範護書審單類項傳統處")
 """Traditional forms of characters every government text uses: a text holding none of them in its sample
 is not traditional, without the slower scan of the whole table's class."""
 

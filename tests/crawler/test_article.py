@@ -572,8 +572,8 @@ def test_text_table_date_above_the_title_and_a_byline_that_is_no_title() -> None
 
 def test_text_pinyin_glued_by_a_mirror_site_is_removed() -> None:
     got = parse_text("某县司法局工作动态\n2024-01-05\n"
-                     "某县投入經(jīng)費(fèi)超過(guò)1000萬(wàn)元,上线应用程序(app)。")
-    assert "投入經費超過1000萬元" in got.text and "(app)" in got.text
+                     "某县投入經(jīng)費(fèi)超過(guò)1000萬(wàn)元,我(wǒ)們(men)開（kāi）展活動(huó)(dòng),上线应用程序(app)。")
+    assert "投入經費超過1000萬元" in got.text and "我們開展活動" in got.text and "(app)" in got.text
 
 
 @pytest.mark.parametrize("headline", ["全县司法行政系统通讯员培训会", "某区开展记者节活动"])
