@@ -25,7 +25,7 @@ from rules.records import Initiative
 from rules.segment import words
 from rules.tables import load
 from rules.text import NAME_QUOTES, body_end, quoted_spans, repair_years
-from rules.unquoted import bare_programs, generic_body, novel_programs, recognised_programs
+from rules.unquoted import bare_programs, generic_body, novel_programs, placed_bodies, recognised_programs
 
 KEY_DROPS = re.compile(r"[《》“”\"'「」\s()()、·]")
 
@@ -423,4 +423,4 @@ def find_initiatives(text: str, *, region: str | None = None) -> list[Initiative
     quotes = [q for q in spans if not any(a <= q[0] < b for a, b in in_models)] if in_models else spans
     found = documents(text, norm, region) + found + programs(text, norm, quotes)
     return _dedupe(found + bare_programs(text, norm, spans) + recognised_programs(text, norm, spans)
-                   + novel_programs(text, norm, spans))
+                   + novel_programs(text, norm, spans) + placed_bodies(text, norm, spans, region))

@@ -157,6 +157,34 @@ def _bare_name(name: str, r: dict) -> bool:
             and (name.endswith(tuple(r["suffixes"])) or _proper(name)))
 
 
+def placed_bodies(text: str, norm: str, spans: list[tuple[int, int]], region: str | None) -> list[Initiative]:
+    """依托祁门县行政复议受理中心, 这是五华区行政复议咨询委员会召开案审会: a rule-of-law body named with the
+    region's own name, wherever the text mentions it (not the kinds every place has: 县公共法律服务中心)."""
+    out: list[Initiative] = []
+    if not region or len(region) < 2:
+        return out
+    r = section("bare_programs")
+    i = norm.find(region)
+    while i >= 0:
+        a = i + len(region)
+        m = PLACED_BODY.match(norm, a)
+        i = norm.find(region, a)
+        if m is None or inside(spans, a) or not LAW_WORDS.search(m.group(0)):
+            continue
+        body = m.group(0)
+        if (generic_body(body) or body.endswith(tuple(r["standard_bodies"])) or body.startswith(("委", "政府", "人民"))
+                or any(w in body for w in r["not_inside"])):
+            continue
+        start = a - len(region)
+        out.append(Initiative(text[start:m.end()], "program", evidence(text, norm, start, m.end())))
+    return out
+
+
+PLACED_BODY = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:委员会|中心|工作站|服务站)(?![组主任])")
+LAW_WORDS = re.compile(r"复议|调解|仲裁|法律|法治|矛盾|纠纷|诉|执法|普法|公证|援助|信访|营商")
+"""What makes a body named for the region one of the rule-of-law work this tool reports."""
+
+
 def recognised_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[Initiative]:
     """事前信用承诺监管平台荣获全国信用优秀案例: an unquoted platform or mechanism opening its clause, named
     by a recognition right after it (found from the recognition back: such words are rare)."""
