@@ -161,6 +161,7 @@ def _noun_head(s: str) -> str:
     return "".join(w for w, _ in head)
 
 
+SHARE_WORD = "占"
 LASTING = "为期"
 DURATION = "时长"
 
@@ -168,6 +169,8 @@ DURATION = "时长"
 def name(pre: str, post: str, previous: str | None = None) -> str:
     """Indicator from the phrase before the number and the words after its unit."""
     base = clean(pre)
+    if base == SHARE_WORD:  # …16件,占48.5%: a share, named like 占比
+        base = SHARE_WORD + "比"
     toks = words(base)
     after = _head(post).strip("()")  # (2023年为867件): a lone bracket names nothing
     if base.endswith(LASTING) and after:  # 开展为期两周的综合性督察: how long the 督察 lasted
@@ -208,7 +211,7 @@ def _ranked_in(field: str) -> str:
     return clean(rest) if has_noun(rest) else ""
 
 
-SHARE = re.compile(r"^占(?:比|总量|总数|总额|全部|全市|全区|全县|全省|总|到|据"
+SHARE = re.compile(r"^占(?:$|比|总量|总数|总额|全部|全市|全区|全县|全省|总|到|据"
                    r"|(?![用道地有领])[\u4e00-\u9fff]{1,8}?(?:总数|总量|总额|比重|比例)的?$)")  # 占复议案件总数的23.44%
 
 

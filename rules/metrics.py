@@ -242,11 +242,18 @@ def _planned(norm: str, sent: tuple[int, int]) -> bool:
 
 
 def _secured(norm: str, at: int, end: int) -> bool:
+    """争取 that secured something (向上争取资金…) or sought support (积极争取县委、县政府的重视): no target."""
     plans = load("markers")["plans"]
+    stop = CLAUSE_STOP.search(norm, at, end)
+    if any(w in norm[at:stop.start() if stop else end] for w in plans["support_after"]):
+        return True
     before = tuple(plans["secured_before"])
     if norm[max(0, at - max(map(len, before))):at].endswith(before):
         return True
     return _money_after_re().match(norm, at + len("争取"), end) is not None
+
+
+CLAUSE_STOP = re.compile(r"[,;。:]")
 
 
 @functools.cache
