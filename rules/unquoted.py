@@ -49,6 +49,8 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
     suffix = _suffix_re()
     out = []
     for m in _verbs_re(verbs).finditer(norm):
+        if norm[m.start():m.start() + 2] == "新建" and norm[m.start() - 1:m.start()] in ("创", "重"):
+            continue  # 创新建立, 重新建立: the verb is 建立 (a lookbehind in the pattern would slow its scan)
         end = CLAUSE_MARK.search(norm, m.end())
         pos = m.end()
         stop = end.start() if end else len(norm)
