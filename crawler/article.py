@@ -284,15 +284,16 @@ def _issuer(line: str) -> bool:
 
 ISSUER_RE = re.compile(r"(?:中共)?[\u4e00-\u9fff]{2,14}?(?:人民政府|政府|司法局|委员会|办公室|司法厅|人民法院|局)"
                        r"(?:办公室)?")
-def _byline(line: str) -> bool:
-    """湖南日报·新湖南客户端记者 李永亮 通讯员 历镜仁: who wrote it, a short line of names with no sentence."""
-    return bool(BYLINE_IN_RE.search(line)) and cjk_count(line) <= 40 and not SENTENCE_MARK_RE.search(line)
-
 
 BYLINE_IN_RE = re.compile(r"(?:记者|通讯员)\s+[\u4e00-\u9fff]{2,4}(?:\s|$)")
 """…记者 李永亮 通讯员 …: a byline spaces its names (通讯员培训会, 记者节活动 are headlines)."""
 BYLINE_RE = re.compile(r"\s*(?:通讯员|记者|本报记者|作者|摄影|图/|文/|文图|图文|图为)")
 """通讯员 张三 李四, 图为启动仪式现场: who wrote it, or a caption, between the title and the date."""
+
+
+def _byline(line: str) -> bool:
+    """湖南日报·新湖南客户端记者 李永亮 通讯员 历镜仁: who wrote it, a short line of names with no sentence."""
+    return bool(BYLINE_IN_RE.search(line)) and cjk_count(line) <= 40 and not SENTENCE_MARK_RE.search(line)
 
 
 def _subtitle(line: str) -> bool:
@@ -381,8 +382,7 @@ def _edition_date(lines: list[str]) -> str | None:
     return next((parse_date(line) for line in lines if EDITION_RE.match(collapse_ws(line))), None)
 
 
-TABLE_DATE_LABEL_RES = (re.compile(r"(?:发布日期|发布时间|公开日期)\s*[:：]?\s*"),
-                        re.compile(r"(?:生成日期|成文日期|印发日期)\s*[:：]?\s*"))
+TABLE_DATE_LABEL_RES = (PRIMARY_DATE_LABEL_RE, re.compile(r"(?:公开日期|生成日期|成文日期|印发日期)\s*[:：]?\s*"))
 """The dates of a 信息公开 table: of publication first, else of the document."""
 
 

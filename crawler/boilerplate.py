@@ -114,11 +114,12 @@ def in_excluded_block(node: Node) -> bool:
     return False
 
 
-PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff)）])[(（][a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]")
+_TONED = r"[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}"
+PINYIN_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff)）])[(（]{_TONED}[)）]")
 """(jīng) after a character: pinyin a mirror site glued into the text — a syllable with a tone mark (not a
 bracketed figure, label or English word: 应用程序(app) stays)."""
-PINYIN_ANY = re.compile(r"(?<=[\u4e00-\u9fff)）])[(（](?:[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}"
-                        r"|de|men|le|zi|me|ge|zhe|li|ba|ma|ne|shang|xia|tou|mian)[)）]")
+_NEUTRAL = "de|men|le|zi|me|ge|zhe|li|ba|ma|ne|shang|xia|tou|mian"
+PINYIN_ANY = re.compile(rf"(?<=[\u4e00-\u9fff)）])[(（](?:{_TONED}|{_NEUTRAL})[)）]")
 """…and, on a line that has such glosses, the common neutral-tone ones too (們(men), 的(de))."""
 
 

@@ -301,15 +301,20 @@ def _day_of_month(norm: str, num: Number) -> bool:
 
 @functools.cache
 def _rank_words() -> tuple[str, str]:
-    """(verbs, scopes) of rank phrases, each as a longest-first alternation."""
+    """(verbs, scopes) of rank phrases, each as a longest-first alternation (the scopes written as patterns
+    last: 成都市各区(市)县)."""
     m = load("markers")
-    return "|".join(longest_first(m["rank_verbs"])), "|".join(longest_first(m["rank_scopes"]))
+    scopes = "|".join(map(re.escape, longest_first(m["rank_scopes"])))
+    return "|".join(map(re.escape, longest_first(m["rank_verbs"]))), "|".join([scopes, *m["rank_scope_patterns"]])
 
 
 @functools.cache
 def _rank_re() -> re.Pattern[str]:
+    """…, and a rank right after an assessment with no verb (法治金华考核第一: data ``rank_after``)."""
     verbs, scopes = _rank_words()
-    return re.compile(rf"(?:(?:{verbs})了?(?:{scopes})?|(?:{scopes}))(?:的)?第([0-9]+|[一二三四五六七八九十]+)(位|名)?")
+    after = "|".join(map(re.escape, load("markers")["rank_after"]))
+    return re.compile(rf"(?:(?:{verbs})了?(?:{scopes})?|(?:{scopes})|(?<={after}))(?:的)?"
+                      r"第([0-9]+|[一二三四五六七八九十]+)(位|名)?")
 
 
 RANK_REACH = 24
@@ -321,9 +326,7 @@ RANK_TAIL = 8
 @functools.cache
 def _top_re() -> re.Pattern[str]:
     """排名前三, 位居全省前10位: a rank within the top N (not 前三季度, 前5年, 排名前20%, 排名前五的单位)."""
-    scopes = _rank_words()[1]
-    # not the lookbehind after 考核: 考核前一周 is a time, not a rank
-    verbs = "|".join(longest_first([v for v in load("markers")["rank_verbs"] if not v.startswith("(?")]))
+    verbs, scopes = _rank_words()  # not after a bare 考核: 考核前一周 is a time, not a rank
     return re.compile(rf"(?:{verbs})了?(?:{scopes})?(?:的)?前([0-9]+|[一二三四五六七八九十]+)(位|名)?"
                       r"(?![季个年月批期天日周小时%/的分0-9])")
 

@@ -81,12 +81,14 @@ def _issued_before(norm: str, start: int) -> bool:
         return False
     before = norm[max(clause_start(norm, start), a + max(hits) - 10):a + max(hits)]
     # 省出台的“惠企十条”, 国家出台: a higher level right before the verb issued it
-    return not any(actor in before for actor in r["other_actors"]) and not before.endswith(HIGHER_LEVELS)
+    return not any(actor in before for actor in r["other_actors"]) and not HIGHER_AT_END.search(before)
 
 
-HIGHER_LEVELS = ("省", "省级", "上级", "国家", "中央")
-HIGHER_PREFIX = re.compile(r"(?:省(?![心钱时力事])|全省|上级|国家|中央)")
-"""A completed name opening with a higher level (省涉外法治服务“一件事”), not 省心…."""
+_HIGHER = r"(?:省(?![心钱时力事])|省级|全省|上级|国家|中央)"
+HIGHER_PREFIX = re.compile(_HIGHER)
+"""A higher level opening a completed name (省涉外法治服务“一件事”, not 省心…) …"""
+HIGHER_AT_END = re.compile(_HIGHER + "$")
+"""…or standing right before an issuing verb (省出台的“惠企十条”)."""
 
 
 def _own(norm: str, start: int, region: str | None) -> bool:
@@ -162,13 +164,14 @@ def documents(text: str, norm: str, region: str | None) -> list[Initiative]:
         name = repair_years(text[m.start(1):m.end(1)].strip())
         chained = last_end >= 0 and _chained(norm, last_end, m.start(), chain)
         local = bool(place and place in name) or _own_voice(name, own_words, region)
-        issued = (chained or run_issued[k] or _issued_before(norm, m.start()) or _issued_after(norm, m.start(), m.end())
+        verb_before = _issued_before(norm, m.start())
+        issued = (chained or run_issued[k] or verb_before or _issued_after(norm, m.start(), m.end())
                   or _own(norm, m.start(), region))
         last_end = m.end() if issued else -10
         # 该《条例》 points back at a title named before; 出台《实施方案》《十项措施》 issues a short-named one
         back = name in back_refs and (norm[m.start() - 1:m.start()] in ("该", "此", "本", "其")
                                       or any(t.endswith(name) for t in seen)  # 《苏州市…条例》…制定出台《条例》配套制度
-                                      or not (_issued_before(norm, m.start()) or run_issued[k]))
+                                      or not (verb_before or run_issued[k]))
         seen.append(name)
         if (local or issued) and not is_national(name) and not _foreign(name, place) and not back:
             out.append(Initiative(name, "document", evidence(text, norm, m.start(), m.end())))
@@ -260,7 +263,10 @@ def _description(name: str) -> bool:
         return True
     if len(name) >= 6 and name.startswith(tuple(section("programs")["task_openings"])):
         return True
-    return "的" in name and len(name) >= 8 and bool(words(name)) and words(name)[0][1].startswith("v")
+    if "的" not in name or len(name) < 8:
+        return False
+    toks = words(name)
+    return bool(toks) and toks[0][1].startswith("v")
 
 
 def _ways(name: str) -> bool:

@@ -110,6 +110,11 @@ TOTALS = ("合计", "共计", "累计", "共")
 """A verb holding one of these reports a sum, not each item's figure."""
 
 
+def _subject_like(name: str) -> bool:
+    """A name a later metric of the sentence may be of: one holding a noun, or a rank (考核全省排名)."""
+    return ind.has_noun(name) or name.endswith(RANKED)
+
+
 def _numbered(norm: str, span: tuple[int, int]) -> bool:
     return DIGIT.search(norm, span[0], span[1]) is not None
 
@@ -128,7 +133,7 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
     listed = respectively(norm, clause, prev, hits, earlier)
     previous = None  # the sentence's last name with a noun in it
     for earlier_name in reversed(earlier):
-        if ind.has_noun(earlier_name) or earlier_name.endswith(RANKED):
+        if _subject_like(earlier_name):
             previous = earlier_name
             break
     lead = min(listed, default=None)
@@ -163,6 +168,6 @@ def expand(norm: str, clause: tuple[int, int], prev: tuple[int, int] | None, hit
             elif prev and (share_of_prev or not previous) and ind.is_share(name):  # 不见面审批事项2369项,占比95.87%
                 name, span = ind.name(norm[prev[0]:prev[1]], "") + name, (prev[0], clause[1])
             out.extend((h, n, s) for n, s in shared(norm, raw, name, clause, prev) or [(name, span)])
-        previous = out[-1][1] if ind.has_noun(out[-1][1]) or out[-1][1].endswith(RANKED) else previous
+        previous = out[-1][1] if _subject_like(out[-1][1]) else previous
         left = h.end
     return out

@@ -231,10 +231,10 @@ def resolve_region(text: str, title: str, configured: str | None, source: str = 
     and no configured region: the place the body names most, of the level the lead speaks as (我县,
     县委 → a county)."""
     title = normalize(title or "")
-    lead = SALUTATION.sub(_blank, OPENING_SALUTATION.sub(_blank, normalize(text[:LEAD])))
+    lead = SALUTATION.sub(_blank, normalize(text[:LEAD]))
     in_title = _title_places(title)
     self_named = _self_named(lead)
-    lead_places = self_named or _lead_places(TITLES.sub(lambda m: " " * len(m.group(0)), lead))
+    lead_places = self_named or _lead_places(TITLES.sub(_blank, lead))
     if not in_title:  # a title naming a place only in its rule-of-law brand (“法治毕节”创建) counts with the lead
         lead_places += _brand_places(title)
     for k, cands in enumerate((in_title, places(normalize(source or "")), lead_places)):
@@ -254,9 +254,6 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group(0))
 
 
-OPENING_SALUTATION = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff、]{2,40}?"
-                                r"(?:政府|委员会|人大常委会|党委|[市区县州旗]委)[:]")
-"""中共嘉兴市委、嘉兴市人民政府: 2020年,海宁市… — the addressees opening the text, on the body's own line."""
 
 SELF_NAMED = re.compile(r"现将([\u4e00-\u9fff]{2,12}?)(?:人民政府|政府|管委会)?(?:(?:19|20)[0-9]{2}年度?)?"
                         r"[\u4e00-\u9fff、]{0,20}?(?:情况|工作)[\u4e00-\u9fff]{0,6}?(?:报告|汇报)如下")
@@ -277,8 +274,10 @@ def _self_named(lead: str) -> list[str]:
     return [name] if name.endswith(ZONE_ENDS) else []
 
 
-SALUTATION = re.compile(r"(?m)^[^\S\n]*[\u4e00-\u9fff]{2,30}(?:政府|委员会|人大常委会|党委|[市区县]委)[:][^\S\n]*$")
-"""常州市人民政府: — the government a report is addressed to (above it), not the one reporting."""
+SALUTATION = re.compile(r"(?m)^[^\S\n]*(?:中共)?[\u4e00-\u9fff、]{2,40}?"
+                        r"(?:政府|委员会|人大常委会|党委|[市区县州旗]委)[:]")
+"""常州市人民政府:, 中共嘉兴市委、嘉兴市人民政府: 2020年,海宁市… — the governments a report is addressed to, on
+a line of their own or opening the body's first, not the one reporting."""
 
 
 COMMON_WORD = 500
@@ -290,10 +289,14 @@ def _own_brand(lead: str, level: str | None) -> str | None:
     county's stem counts here, where the lead says it speaks for a county, unless it is a common word)."""
     if not level or "法治" not in lead:
         return None
-    stems = gazetteer().stems
-    found = (stems.get(m.group(1), "") for m in RULE_OF_LAW_BRAND.finditer(lead)
-             if segment.frequency(m.group(1)) < COMMON_WORD)
+    found = (_stem_name(m.group(1)) for m in RULE_OF_LAW_BRAND.finditer(lead))
     return next((name for name in found if name.endswith(level)), None)
+
+
+def _stem_name(stem: str) -> str:
+    """The division a unique stem names, unless the stem is a common word (平安); "" for none."""
+    name = gazetteer().stems.get(stem, "")
+    return name if name and segment.frequency(stem) < COMMON_WORD else ""
 
 
 TITLES = re.compile(r"《[^《》\n]{0,80}》")
@@ -338,8 +341,8 @@ def _stem_subject(lead: str) -> list[str]:
     stem = m.group(1)
     if stem.startswith(("全", "我", "本", "该")):  # 全州坚持…: the prefecture speaking of itself, not 全州县
         return []
-    name = gazetteer().stems.get(stem)
-    return [name] if name and segment.frequency(stem) < COMMON_WORD else []
+    name = _stem_name(stem)
+    return [name] if name else []
 
 
 LED_BY = re.compile(r"在[^,;。\n]{0,40}(?:领导|指导|监督|支持)下")

@@ -48,9 +48,7 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
     verbs = "|".join(longest_first(r["verbs"]))
     suffix = _suffix_re()
     out = []
-    for m in _verbs_re(verbs).finditer(norm):
-        if norm[m.start():m.start() + 2] == "新建" and norm[m.start() - 1:m.start()] in ("创", "重"):
-            continue  # 创新建立, 重新建立: the verb is 建立 (a lookbehind in the pattern would slow its scan)
+    for m in _founding_verbs(norm, _verbs_re(verbs), r["verb_overlaps"]):
         end = CLAUSE_MARK.search(norm, m.end())
         pos = m.end()
         stop = end.start() if end else len(norm)
@@ -81,6 +79,21 @@ def bare_programs(text: str, norm: str, spans: list[tuple[int, int]]) -> list[In
                 if not counted and not inside(spans, a) and _bare_name(named, r):
                     out.append(Initiative(named if shared else text[a:a + len(named)], "program",
                                           evidence(text, norm, a, start + len(name))))
+    return out
+
+
+def _founding_verbs(norm: str, pattern: re.Pattern[str], overlaps: dict[str, list[str]]) -> list[re.Match[str]]:
+    """The matches of ``pattern`` that are not part of a longer word (``overlaps``: verb → words holding it; 创新建立
+    holds 建立, not 新建: the scan goes on from the next character, so the verb inside is still found)."""
+    out: list[re.Match[str]] = []
+    m = pattern.search(norm)
+    while m is not None:
+        words_holding = overlaps.get(m.group(0), ())
+        if any(norm.startswith(w, m.start() - w.find(m.group(0))) for w in words_holding):
+            m = pattern.search(norm, m.start() + 1)
+            continue
+        out.append(m)
+        m = pattern.search(norm, m.end())
     return out
 
 
@@ -122,12 +135,18 @@ def _novel_re() -> re.Pattern[str]:
 
 
 def _novel_name(name: str, r: dict) -> bool:
+    return (_plain_name(name, r) and "(" not in name and "的" not in name
+            and not name.startswith(tuple(r["novel_not_start"])) and not name.endswith(tuple(r["national_systems"])))
+
+
+def _plain_name(name: str, r: dict) -> bool:
+    """What every unquoted name must be: no marks, no count in it (定编6人事业单位…中心), not opening with a number,
+    a particle or a pointer back (这一平台), not saying where work was put (纳入…体系), and not a body every place
+    has by rule or kind (全面依法治市委员会, 公共法律服务中心)."""
     plain = name.replace("(", "").replace(")", "")
     return (not PUNCT.search(plain) and not NOT_A_NAME_START.match(name) and not DIGIT.search(name)
-            and not name.startswith(tuple(r["novel_not_start"])) and "(" not in name
-            and not name.endswith(tuple(r["national_systems"]))
             and not DEMONSTRATIVE.match(name) and not any(w in name for w in r["not_inside"])
-            and "的" not in name and not generic_body(name) and not name.endswith(tuple(r["standard_bodies"])))
+            and not name.endswith(tuple(r["standard_bodies"])) and not generic_body(name))
 
 
 def generic_body(name: str) -> bool:
@@ -150,13 +169,8 @@ def _bare_name(name: str, r: dict) -> bool:
     """Whether an unquoted phrase ending in a programme suffix reads as a name: short enough, no marks, not
     opening with a number or a particle, and not a description (便捷优质的公共法律服务体系) unless it holds a
     place; a mechanism or rule only with a place in it."""
-    plain = name.replace("(", "").replace(")", "")
-    return (r["min_len"] <= len(name) <= r["max_len"] and not PUNCT.search(plain) and not NOT_A_NAME_START.match(name)
-            and not DIGIT.search(name)  # 定编6人事业单位…中心: a count runs into the phrase
-            and not DEMONSTRATIVE.match(name) and not any(w in name for w in r["not_inside"])
-            and ("的" not in name or _proper(name)) and not name.endswith(tuple(r["standard_bodies"]))
-            and not generic_body(name)
-            and (name.endswith(tuple(r["suffixes"])) or _proper(name)))
+    return (r["min_len"] <= len(name) <= r["max_len"] and _plain_name(name, r)
+            and ("的" not in name or _proper(name)) and (name.endswith(tuple(r["suffixes"])) or _proper(name)))
 
 
 def placed_bodies(text: str, norm: str, spans: list[tuple[int, int]], region: str | None) -> list[Initiative]:
@@ -174,8 +188,7 @@ def placed_bodies(text: str, norm: str, spans: list[tuple[int, int]], region: st
         if m is None or inside(spans, a) or not LAW_WORDS.search(m.group(0)):
             continue
         body = m.group(0)
-        if (generic_body(body) or body.endswith(tuple(r["standard_bodies"])) or body.startswith(("委", "政府", "人民"))
-                or any(w in body for w in r["not_inside"])):
+        if not _plain_name(body, r) or body.startswith(("委", "政府", "人民")):  # 区委政法委员会: the party's
             continue
         start = a - len(region)
         out.append(Initiative(text[start:m.end()], "program", evidence(text, norm, start, m.end())))
